@@ -1,0 +1,24 @@
+package dev.cortado.backend;
+
+/**
+ * A counter-based random number generator: the value for (seed, index) is a pure hash, so any
+ * element can be drawn independently, in parallel, on any device, with the same result. The mixing
+ * function is SplitMix64's finalizer (Steele, Lea and Flood 2014); the CUDA dropout kernel uses the
+ * same constants.
+ */
+public final class CounterRng {
+    private CounterRng() {
+    }
+
+    public static long hash(long seed, long index) {
+        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** A float in [0, 1) with 24 random bits. */
+    public static float uniform(long seed, long index) {
+        return (hash(seed, index) >>> 40) * 0x1.0p-24f;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.cortado.backend;
+
+import dev.cortado.tensor.Tensor;
+import java.util.List;
+
+/** Element-wise arithmetic, copies, channel concat and split, bias, and reductions. */
+public interface TensorOps {
+    void copyFromHost(float[] source, Tensor destination);
+
+    void copyToHost(Tensor source, float[] destination);
+
+    /** dst = src; same number of elements. */
+    void copy(Tensor source, Tensor destination);
+
+    void fill(Tensor t, float value);
+
+    /** t = alpha·t. */
+    void scale(Tensor t, float alpha);
+
+    /** y = alpha·x + y. */
+    void axpy(float alpha, Tensor x, Tensor y);
+
+    /** out = a + b (a residual connection); out may alias a or b. */
+    void add(Tensor a, Tensor b, Tensor out);
+
+    /** out = a ⊙ b. */
+    void multiply(Tensor a, Tensor b, Tensor out);
+
+    /** t = min(max(t, lo), hi): gradient clipping by value. */
+    void clamp(Tensor t, float lo, float hi);
+
+    /** y[n, c, ...] += bias[c]: the bias of a convolution ({@code [N, C, H, W]}) or dense layer ({@code [N, F]}). */
+    void addChannelBias(Tensor y, Tensor bias);
+
+    /** db[c] = Σ over n and space of dy[n, c, ...]; overwrites db. */
+    void channelBiasGradient(Tensor dy, Tensor db);
+
+    /** Stacks inputs along dimension 1 into out, in order. */
+    void concatChannels(List<Tensor> inputs, Tensor out);
+
+    /** The inverse of {@link #concatChannels}: slices of {@code input} along dimension 1 into outputs. */
+    void splitChannels(Tensor input, List<Tensor> outputs);
+
+    float sum(Tensor t);
+
+    float mean(Tensor t);
+
+    float max(Tensor t);
+
+    /** out[n] = index of the largest x[n, c] (the first, on ties), stored as a float. */
+    void argmax(Tensor x, Tensor out);
+
+    /** How many rows of scores {@code [N, C]} have their label among the k highest scores. */
+    int topKCorrect(Tensor scores, Tensor labels, int k);
+
+    /** sqrt(Σ over all tensors of Σ x²), accumulated in double: the norm used to clip gradients. */
+    float globalL2Norm(List<Tensor> tensors);
+}

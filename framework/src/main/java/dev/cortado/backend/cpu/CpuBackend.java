@@ -1,0 +1,130 @@
+package dev.cortado.backend.cpu;
+
+import dev.cortado.backend.ActivationOps;
+import dev.cortado.backend.Backend;
+import dev.cortado.backend.BlasOps;
+import dev.cortado.backend.ConvolutionOps;
+import dev.cortado.backend.DropoutOps;
+import dev.cortado.backend.LossOps;
+import dev.cortado.backend.NormalizationOps;
+import dev.cortado.backend.OptimizerOps;
+import dev.cortado.backend.PoolingOps;
+import dev.cortado.backend.TensorOps;
+import dev.cortado.tensor.Device;
+import dev.cortado.tensor.MemoryPool;
+
+/**
+ * The reference backend: pure Java, multi-threaded, convolution and dense layers on a
+ * Vector API GEMM. Ops run synchronously on the calling thread plus the loop's workers.
+ */
+public final class CpuBackend implements Backend {
+    private final HostMemoryPool memory = new HostMemoryPool();
+    private final ParallelLoop loop;
+    private final CpuGemm gemm;
+    private final CpuConvolution convolution;
+    private final CpuPooling pooling;
+    private final CpuNormalization normalization;
+    private final CpuBlas blas;
+    private final CpuActivations activations;
+    private final CpuLosses losses;
+    private final CpuDropout dropout;
+    private final CpuTensorOps tensors;
+    private final CpuOptimizers optimizers;
+
+    public CpuBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    public CpuBackend(int threads) {
+        this.loop = new ParallelLoop(threads);
+        this.gemm = new CpuGemm(loop);
+        this.convolution = new CpuConvolution(loop, gemm);
+        this.pooling = new CpuPooling(loop);
+        this.normalization = new CpuNormalization(loop);
+        this.blas = new CpuBlas(gemm);
+        this.activations = new CpuActivations(loop);
+        this.losses = new CpuLosses(loop);
+        this.dropout = new CpuDropout(loop);
+        this.tensors = new CpuTensorOps(loop);
+        this.optimizers = new CpuOptimizers(loop);
+    }
+
+    public int threads() {
+        return loop.threads();
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public MemoryPool memory() {
+        return memory;
+    }
+
+    @Override
+    public ConvolutionOps convolution() {
+        return convolution;
+    }
+
+    @Override
+    public PoolingOps pooling() {
+        return pooling;
+    }
+
+    @Override
+    public NormalizationOps normalization() {
+        return normalization;
+    }
+
+    @Override
+    public BlasOps blas() {
+        return blas;
+    }
+
+    @Override
+    public ActivationOps activations() {
+        return activations;
+    }
+
+    @Override
+    public LossOps losses() {
+        return losses;
+    }
+
+    @Override
+    public DropoutOps dropout() {
+        return dropout;
+    }
+
+    @Override
+    public TensorOps tensors() {
+        return tensors;
+    }
+
+    @Override
+    public OptimizerOps optimizers() {
+        return optimizers;
+    }
+
+    @Override
+    public void synchronize() {
+        // CPU ops complete before they return.
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+    }
+
+    @Override
+    public String toString() {
+        return "cpu (" + loop.threads() + " threads)";
+    }
+}

@@ -1,0 +1,43 @@
+package dev.cortado.backend.cpu;
+
+import dev.cortado.backend.*;
+import dev.cortado.tensor.Tensor;
+import java.util.List;
+
+final class CpuOptimizers implements OptimizerOps {
+    private final ParallelLoop loop;
+
+    CpuOptimizers(ParallelLoop loop) {
+        this.loop = loop;
+    }
+
+    @Override
+    public void sgd(Tensor w, Tensor g, OptimizerUpdate.Sgd u) {
+        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+    }
+
+    @Override
+    public void momentum(Tensor w, Tensor g, Tensor velocity, OptimizerUpdate.Momentum u) {
+        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+    }
+
+    @Override
+    public void adaGrad(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.AdaGrad u) {
+        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+    }
+
+    @Override
+    public void adaDelta(Tensor w, Tensor g, Tensor squaredGrad, Tensor squaredDelta, OptimizerUpdate.AdaDelta u) {
+        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+    }
+
+    @Override
+    public void rmsProp(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.RmsProp u) {
+        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+    }
+
+    @Override
+    public void adam(Tensor w, Tensor g, Tensor m, Tensor v, OptimizerUpdate.Adam u) {
+        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+    }
+}
