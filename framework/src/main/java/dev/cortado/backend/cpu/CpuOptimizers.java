@@ -40,4 +40,16 @@ final class CpuOptimizers implements OptimizerOps {
     public void adam(Tensor w, Tensor g, Tensor m, Tensor v, OptimizerUpdate.Adam u) {
         throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
     }
+
+    @Override
+    public void addL1Gradient(Tensor w, float strength, Tensor g) {
+        ShapeCheck.same("addL1Gradient", "w", w, "g", g);
+        float[] wa = HostArrays.of("addL1Gradient", w);
+        float[] ga = HostArrays.of("addL1Gradient", g);
+        loop.forRange((int) w.size(), 1 << 15, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                ga[i] += strength * Math.signum(wa[i]);
+            }
+        });
+    }
 }
