@@ -1,0 +1,45 @@
+package dev.cortado.optim;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The update rules Cortado offers, by the name a config or the command line uses. */
+public enum OptimizerType {
+    SGD("sgd"),
+    MOMENTUM("momentum"),
+    NESTEROV("nesterov"),
+    ADAGRAD("adagrad"),
+    ADADELTA("adadelta"),
+    RMSPROP("rmsprop"),
+    ADAM("adam"),
+    ADAMW("adamw");
+
+    private final String configName;
+
+    OptimizerType(String configName) {
+        this.configName = configName;
+    }
+
+    /** The lower-case name used in configs, checkpoints and on the command line. */
+    public String configName() {
+        return configName;
+    }
+
+    /** Case-insensitive; an unknown name lists the known ones. */
+    public static OptimizerType parse(String name) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        for (OptimizerType t : values()) {
+            if (t.configName.equals(key)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected one of "
+                + Arrays.stream(values()).map(OptimizerType::configName).collect(Collectors.joining(", ")));
+    }
+
+    @Override
+    public String toString() {
+        return configName;
+    }
+}
