@@ -1,0 +1,342 @@
+package dev.cortado.checkpoint;
+
+import dev.cortado.tensor.Shape;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Reads and writes the safetensors format (github.com/huggingface/safetensors), float32 only:
+ * an 8-byte little-endian header length N, N bytes of UTF-8 JSON
+ * {@code {"__metadata__": {string: string}, "name": {"dtype": "F32", "shape": [...],
+ * "data_offsets": [begin, end]}, ...}} padded with spaces to a multiple of 8, then the tensors'
+ * little-endian bytes, offsets relative to the end of the header. Loading never executes code;
+ * every field is validated and a bad file raises a {@link CheckpointFormatException} naming the
+ * file and the problem. Writes are atomic: a temporary file in the same folder, forced to disk,
+ * then renamed over the target.
+ */
+public final class SafeTensors {
+    private static final Logger LOG = LogManager.getLogger(SafeTensors.class);
+
+    public static final String METADATA_KEY = "__metadata__";
+    /** The reference implementation's bound on the header, which keeps a corrupt length from exhausting memory. */
+    static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+    /** Tensor bytes are converted and written through a buffer of this size. */
+    private static final int CHUNK_BYTES = 1 << 20;
+
+    private SafeTensors() {
+    }
+
+    /**
+     * Writes the tensors, in the map's iteration order, and the metadata to {@code file}, replacing
+     * it atomically: on any failure the previous file is left as it was and the temporary file is
+     * removed.
+     */
+    public static void write(Path file, Map<String, TensorData> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, metadata, UnaryOperator.identity());
+    }
+
+    /** As {@link #write(Path, Map, Map)}, with the file's channel wrapped by {@code channel}: the seam tests use to fail mid-write. */
+    static void write(Path file, Map<String, TensorData> tensors, Map<String, String> metadata,
+                      UnaryOperator<WritableByteChannel> channel) throws IOException {
+        byte[] header = header(tensors, metadata);
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path temp = dir.resolve("." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel fc = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                WritableByteChannel out = channel.apply(fc);
+                ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
+                writeFully(out, length);
+                writeFully(out, ByteBuffer.wrap(header));
+                ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                for (TensorData t : tensors.values()) {
+                    float[] data = t.data();
+                    int done = 0;
+                    while (done < data.length) {
+                        int n = Math.min(data.length - done, CHUNK_BYTES / Float.BYTES);
+                        chunk.clear();
+                        chunk.asFloatBuffer().put(data, done, n);
+                        chunk.limit(n * Float.BYTES);
+                        writeFully(out, chunk);
+                        done += n;
+                    }
+                }
+                fc.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+        } finally {
+            if (!moved) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException cleanup) {
+                    LOG.warn("could not remove the temporary file {}: {}", temp, cleanup.getMessage());
+                }
+            }
+        }
+        syncDirectory(dir);
+        LOG.debug("wrote {} tensors to {}", tensors.size(), target);
+    }
+
+    private static void writeFully(WritableByteChannel out, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            out.write(b);
+        }
+    }
+
+    /** Makes the rename itself durable; not every platform can open a directory, which is then no worse than before. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException ex) {
+            LOG.debug("cannot sync directory {}: {}", dir, ex.getMessage());
+        }
+    }
+
+    /** The JSON header, space-padded to a multiple of 8 bytes so the data section starts aligned. */
+    static byte[] header(Map<String, TensorData> tensors, Map<String, String> metadata) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (!metadata.isEmpty()) {
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                if (e.getKey() == null || e.getValue() == null) {
+                    throw new IllegalArgumentException("safetensors metadata: null key or value in " + metadata);
+                }
+            }
+            json.put(METADATA_KEY, new LinkedHashMap<>(metadata));
+        }
+        long offset = 0;
+        for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
+            String name = e.getKey();
+            if (name == null || name.isEmpty() || name.equals(METADATA_KEY)) {
+                throw new IllegalArgumentException("safetensors: '" + name + "' cannot name a tensor");
+            }
+            Shape shape = e.getValue().shape();
+            List<Object> dims = new ArrayList<>();
+            for (int d : shape.dims()) {
+                dims.add((long) d);
+            }
+            long end = offset + shape.size() * Float.BYTES;
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("dtype", "F32");
+            entry.put("shape", dims);
+            entry.put("data_offsets", List.of(offset, end));
+            json.put(name, entry);
+            offset = end;
+        }
+        byte[] text = Json.write(json).getBytes(StandardCharsets.UTF_8);
+        int padded = (text.length + 7) / 8 * 8;
+        byte[] header = new byte[padded];
+        System.arraycopy(text, 0, header, 0, text.length);
+        for (int i = text.length; i < padded; i++) {
+            header[i] = ' ';
+        }
+        return header;
+    }
+
+    /** Reads and validates a whole file; tensors come back in header order. */
+    public static SafeTensorsFile read(Path file) throws IOException {
+        try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = fc.size();
+            if (size < 8) {
+                throw new CheckpointFormatException(file, "the file is " + size
+                        + " bytes, too short for the 8-byte header length; not a safetensors file or truncated");
+            }
+            ByteBuffer lengthBytes = readAt(fc, 0, 8, file);
+            long headerLength = lengthBytes.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+            if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
+                throw new CheckpointFormatException(file, "header length " + headerLength
+                        + " is outside [2, " + MAX_HEADER_BYTES + "]; not a safetensors file");
+            }
+            if (headerLength > size - 8) {
+                throw new CheckpointFormatException(file, "header length " + headerLength + " exceeds the "
+                        + (size - 8) + " bytes after the length field; the file is truncated");
+            }
+            String text = decodeUtf8(readAt(fc, 8, (int) headerLength, file), file);
+            Object parsed;
+            try {
+                parsed = Json.parse(text);
+            } catch (IllegalArgumentException ex) {
+                throw new CheckpointFormatException(file, "header is not valid JSON: " + ex.getMessage(), ex);
+            }
+            if (!(parsed instanceof Map<?, ?> header)) {
+                throw new CheckpointFormatException(file, "header is not a JSON object");
+            }
+            long dataStart = 8 + headerLength;
+            Header h = validate(header, size - dataStart, file);
+            Map<String, TensorData> tensors = new LinkedHashMap<>();
+            for (Entry e : h.entries) {
+                float[] data = new float[Math.toIntExact(e.shape.size())];
+                readFloats(fc, dataStart + e.begin, data, file);
+                tensors.put(e.name, new TensorData(e.shape, data));
+            }
+            return new SafeTensorsFile(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(h.metadata));
+        }
+    }
+
+    private record Entry(String name, Shape shape, long begin, long end) {
+    }
+
+    private record Header(List<Entry> entries, Map<String, String> metadata) {
+    }
+
+    private static Header validate(Map<?, ?> header, long dataLength, Path file) throws CheckpointFormatException {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<?, ?> e : header.entrySet()) {
+            String name = (String) e.getKey();
+            if (name.equals(METADATA_KEY)) {
+                if (!(e.getValue() instanceof Map<?, ?> m)) {
+                    throw new CheckpointFormatException(file, METADATA_KEY + " is not a JSON object");
+                }
+                for (Map.Entry<?, ?> me : m.entrySet()) {
+                    if (!(me.getValue() instanceof String v)) {
+                        throw new CheckpointFormatException(file, "metadata value of '" + me.getKey() + "' is not a string");
+                    }
+                    metadata.put((String) me.getKey(), v);
+                }
+                continue;
+            }
+            entries.add(entry(name, e.getValue(), file));
+        }
+        // Tensors may be listed in any order, but their bytes must tile the data section exactly.
+        List<Entry> byOffset = new ArrayList<>(entries);
+        byOffset.sort(Comparator.comparingLong(Entry::begin));
+        long expected = 0;
+        String previous = null;
+        for (Entry e : byOffset) {
+            if (e.begin != expected) {
+                throw new CheckpointFormatException(file, "tensor '" + e.name + "' starts at data byte " + e.begin
+                        + ", expected " + expected + (previous == null ? "" : " (the end of '" + previous + "')")
+                        + "; the data offsets leave a gap or overlap");
+            }
+            expected = e.end;
+            previous = e.name;
+        }
+        if (expected > dataLength) {
+            throw new CheckpointFormatException(file, "tensors need " + expected + " data bytes but the file holds "
+                    + dataLength + "; the file is truncated or data_offsets are out of range");
+        }
+        if (expected < dataLength) {
+            throw new CheckpointFormatException(file, "the file holds " + dataLength + " data bytes but tensors cover only "
+                    + expected);
+        }
+        return new Header(entries, metadata);
+    }
+
+    private static Entry entry(String name, Object value, Path file) throws CheckpointFormatException {
+        String where = "tensor '" + name + "'";
+        if (!(value instanceof Map<?, ?> m)) {
+            throw new CheckpointFormatException(file, where + " is not described by a JSON object");
+        }
+        for (Object key : m.keySet()) {
+            if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
+                throw new CheckpointFormatException(file, where + " has an unknown field '" + key + "'");
+            }
+        }
+        Object dtype = m.get("dtype");
+        if (!"F32".equals(dtype)) {
+            throw new CheckpointFormatException(file, where + " has dtype " + dtype + "; only F32 is supported");
+        }
+        List<Long> dims = integers(m.get("shape"), where + " shape", file);
+        int[] shape = new int[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            long d = dims.get(i);
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                throw new CheckpointFormatException(file, where + " has an invalid dimension " + d + " in shape " + dims);
+            }
+            shape[i] = (int) d;
+        }
+        List<Long> offsets = integers(m.get("data_offsets"), where + " data_offsets", file);
+        if (offsets.size() != 2 || offsets.get(0) < 0 || offsets.get(1) < offsets.get(0)) {
+            throw new CheckpointFormatException(file, where + " has data_offsets " + offsets
+                    + "; expected [begin, end] with 0 <= begin <= end");
+        }
+        Shape s;
+        try {
+            s = Shape.of(shape);
+        } catch (ArithmeticException ex) {
+            throw new CheckpointFormatException(file, where + " has shape " + dims + " with too many elements", ex);
+        }
+        long bytes = offsets.get(1) - offsets.get(0);
+        if (s.size() > Integer.MAX_VALUE || s.size() * Float.BYTES != bytes) {
+            throw new CheckpointFormatException(file, where + ": shape " + s + " of F32 needs " + s.size() * Float.BYTES
+                    + " bytes but data_offsets " + offsets + " span " + bytes);
+        }
+        return new Entry(name, s, offsets.get(0), offsets.get(1));
+    }
+
+    private static List<Long> integers(Object value, String what, Path file) throws CheckpointFormatException {
+        if (!(value instanceof List<?> list)) {
+            throw new CheckpointFormatException(file, what + " is missing or not a JSON array");
+        }
+        List<Long> out = new ArrayList<>(list.size());
+        for (Object o : list) {
+            if (!(o instanceof Long l)) {
+                throw new CheckpointFormatException(file, what + " holds " + o + ", not an integer");
+            }
+            out.add(l);
+        }
+        return out;
+    }
+
+    private static String decodeUtf8(ByteBuffer bytes, Path file) throws CheckpointFormatException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+        } catch (CharacterCodingException ex) {
+            throw new CheckpointFormatException(file, "header is not valid UTF-8", ex);
+        }
+    }
+
+    private static ByteBuffer readAt(FileChannel fc, long position, int length, Path file) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (fc.read(b, position + b.position()) < 0) {
+                throw new CheckpointFormatException(file, "unexpected end of file at byte " + (position + b.position()));
+            }
+        }
+        return b.flip();
+    }
+
+    private static void readFloats(FileChannel fc, long position, float[] out, Path file) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(Math.min(CHUNK_BYTES, out.length * Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        int done = 0;
+        while (done < out.length) {
+            int n = Math.min(out.length - done, chunk.capacity() / Float.BYTES);
+            chunk.clear().limit(n * Float.BYTES);
+            long at = position + (long) done * Float.BYTES;
+            while (chunk.hasRemaining()) {
+                if (fc.read(chunk, at + chunk.position()) < 0) {
+                    throw new CheckpointFormatException(file, "unexpected end of file at byte " + (at + chunk.position()));
+                }
+            }
+            chunk.flip();
+            chunk.asFloatBuffer().get(out, done, n);
+            done += n;
+        }
+    }
+}
