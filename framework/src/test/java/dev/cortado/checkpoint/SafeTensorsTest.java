@@ -1,0 +1,261 @@
+package dev.cortado.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.tensor.Shape;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SafeTensorsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripKeepsNamesOrderShapesMetadataAndEveryBit() throws IOException {
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        // Insertion order deliberately not alphabetical.
+        tensors.put("conv1.weight", new TensorData(Shape.nchw(2, 1, 2, 2), new float[] {
+            1f, -0f, Float.MIN_VALUE, Float.MAX_VALUE, Float.NaN, Float.intBitsToFloat(0x7fc00123),
+            Float.POSITIVE_INFINITY, -1.5e-38f}));
+        tensors.put("bn.running_mean", new TensorData(Shape.of(3), new float[] {0.1f, 0.2f, 0.3f}));
+        tensors.put("optimizer/steps", new TensorData(Shape.of(), new float[] {42f}));
+        tensors.put("empty", new TensorData(Shape.of(0, 4), new float[0]));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("cortado.format", "1");
+        metadata.put("note", "quotes \" backslash \\ newline \n tab \t unicode ü → ∑ \u0001");
+        Path file = dir.resolve("model.safetensors");
+
+        SafeTensors.write(file, tensors, metadata);
+        SafeTensorsFile read = SafeTensors.read(file);
+
+        assertEquals(List.copyOf(tensors.keySet()), List.copyOf(read.tensors().keySet()), "order");
+        for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
+            TensorData back = read.tensors().get(e.getKey());
+            assertEquals(e.getValue().shape(), back.shape(), e.getKey());
+            assertArrayEquals(bits(e.getValue().data()), bits(back.data()), e.getKey() + " bit-exact, NaN payload included");
+        }
+        assertEquals(metadata, read.metadata());
+    }
+
+    @Test
+    void theHeaderIsPaddedWithSpacesSoTheDataStartsAtAMultipleOfEight() throws IOException {
+        for (int extra = 0; extra < 8; extra++) {
+            Path file = dir.resolve("pad" + extra + ".safetensors");
+            SafeTensors.write(file, Map.of("w", new TensorData(Shape.of(1), new float[] {1f})),
+                    Map.of("k", "x".repeat(extra)));
+            byte[] bytes = Files.readAllBytes(file);
+            long n = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            assertEquals(0, (8 + n) % 8, "data offset for metadata length " + extra);
+            String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+            assertTrue(header.stripTrailing().endsWith("}"), header);
+            assertTrue(header.substring(header.lastIndexOf('}') + 1).chars().allMatch(c -> c == ' '), "padding is spaces");
+        }
+    }
+
+    @Test
+    void aTinyFileIsByteForByteTheSpecsLayout() throws IOException {
+        Path file = dir.resolve("tiny.safetensors");
+        SafeTensors.write(file, Map.of("a", new TensorData(Shape.of(2), new float[] {1f, -2f})), Map.of());
+
+        String json = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+        assertEquals(54, json.length());
+        ByteBuffer expected = ByteBuffer.allocate(8 + 56 + 8).order(ByteOrder.LITTLE_ENDIAN);
+        expected.putLong(56);                                     // header length, padded from 54 to 56
+        expected.put((json + "  ").getBytes(StandardCharsets.US_ASCII));
+        expected.put(new byte[] {0x00, 0x00, (byte) 0x80, 0x3f}); // 1.0f little-endian
+        expected.put(new byte[] {0x00, 0x00, 0x00, (byte) 0xc0}); // -2.0f little-endian
+        assertArrayEquals(expected.array(), Files.readAllBytes(file));
+    }
+
+    @Test
+    void aFileFromAnotherWriterMayListTensorsAndMetadataInAnyOrder() throws IOException {
+        // As the reference implementation writes: tensors out of offset order, metadata last, no padding needed.
+        String json = "{\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1,1],\"data_offsets\":[0,4]},"
+                + "\"__metadata__\":{\"format\":\"pt\"}}";
+        Path file = file("foreign", json, floats(3f, 4f));
+        SafeTensorsFile read = SafeTensors.read(file);
+        assertEquals(List.of("b", "a"), List.copyOf(read.tensors().keySet()), "header order");
+        assertArrayEquals(new float[] {4f}, read.tensors().get("b").data());
+        assertArrayEquals(new float[] {3f}, read.tensors().get("a").data());
+        assertEquals(Shape.of(1, 1), read.tensors().get("a").shape());
+        assertEquals(Map.of("format", "pt"), read.metadata());
+    }
+
+    @Test
+    void aTruncatedFileIsReported() throws IOException {
+        Path file = dir.resolve("cut.safetensors");
+        SafeTensors.write(file, Map.of("w", new TensorData(Shape.of(4), new float[] {1, 2, 3, 4})), Map.of());
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 4));
+        assertProblem(file, "tensors need 16 data bytes but the file holds 12; the file is truncated");
+
+        Files.write(file, java.util.Arrays.copyOf(bytes, 20));
+        assertProblem(file, "exceeds the 12 bytes after the length field; the file is truncated");
+
+        Files.write(file, new byte[] {1, 2, 3});
+        assertProblem(file, "the file is 3 bytes, too short for the 8-byte header length");
+    }
+
+    @Test
+    void aHeaderThatIsNotJsonIsReported() throws IOException {
+        assertProblem(file("json", "{\"w\":{\"dtype\":\"F32\",", floats()), "header is not valid JSON: JSON at character");
+        assertProblem(file("array", "[1,2]   ", floats()), "header is not a JSON object");
+        assertProblem(file("dup", "{\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},"
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}", floats(1f)), "duplicate key \"w\"");
+        Path notUtf8 = dir.resolve("latin1.safetensors");
+        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(8)
+                .put(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}', ' '});
+        Files.write(notUtf8, b.array());
+        assertProblem(notUtf8, "header is not valid UTF-8");
+    }
+
+    @Test
+    void aHugeHeaderLengthIsRejectedBeforeAllocating() throws IOException {
+        Path file = dir.resolve("huge.safetensors");
+        Files.write(file, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE).array());
+        assertProblem(file, "header length 9223372036854775807 is outside [2, 104857600]");
+    }
+
+    @Test
+    void offsetsOutOfRangeOrNotContiguousAreReported() throws IOException {
+        assertProblem(file("range", entry("w", "[4]", 0, 16), floats(1f, 2f)),
+                "tensors need 16 data bytes but the file holds 8");
+        assertProblem(file("gap", "{" + entry("a", "[1]", 0, 4) + "," + entry("b", "[1]", 8, 12) + "}", floats(1, 2, 3)),
+                "tensor 'b' starts at data byte 8, expected 4 (the end of 'a'); the data offsets leave a gap or overlap");
+        assertProblem(file("overlap", "{" + entry("a", "[2]", 0, 8) + "," + entry("b", "[1]", 4, 8) + "}", floats(1, 2)),
+                "tensor 'b' starts at data byte 4, expected 8 (the end of 'a'); the data offsets leave a gap or overlap");
+        assertProblem(file("trailing", entry("w", "[1]", 0, 4), floats(1f, 2f)),
+                "the file holds 8 data bytes but tensors cover only 4");
+        assertProblem(file("reversed", entry("w", "[0]", 8, 4), floats(1f, 2f)),
+                "tensor 'w' has data_offsets [8, 4]; expected [begin, end] with 0 <= begin <= end");
+        assertProblem(file("length", entry("w", "[3]", 0, 8), floats(1f, 2f)),
+                "tensor 'w': shape [3] of F32 needs 12 bytes but data_offsets [0, 8] span 8");
+        assertProblem(file("negdim", entry("w", "[-1]", 0, 4), floats(1f)), "tensor 'w' has an invalid dimension -1");
+    }
+
+    @Test
+    void aDtypeOtherThanF32IsReported() throws IOException {
+        String json = "{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}";
+        assertProblem(file("f16", json, floats(1f)), "tensor 'w' has dtype F16; only F32 is supported");
+        String missing = "{\"w\":{\"shape\":[1],\"data_offsets\":[0,4]}}";
+        assertProblem(file("nodtype", missing, floats(1f)), "tensor 'w' has dtype null; only F32 is supported");
+    }
+
+    @Test
+    void metadataValuesMustBeStrings() throws IOException {
+        assertProblem(file("meta", "{\"__metadata__\":{\"epoch\":3}}", floats()), "metadata value of 'epoch' is not a string");
+    }
+
+    @Test
+    void aFailureMidWriteLeavesThePreviousFileIntactAndNoTemporaryFile() throws IOException {
+        Path file = dir.resolve("checkpoint.safetensors");
+        SafeTensors.write(file, Map.of("w", new TensorData(Shape.of(2), new float[] {1f, 2f})), Map.of("epoch", "1"));
+        byte[] before = Files.readAllBytes(file);
+
+        Map<String, TensorData> next = Map.of("w", new TensorData(Shape.of(2), new float[] {3f, 4f}));
+        IOException failure = assertThrows(IOException.class,
+                () -> SafeTensors.write(file, next, Map.of("epoch", "2"), failingAfter(20)));
+        assertEquals("disk full (simulated)", failure.getMessage());
+
+        assertArrayEquals(before, Files.readAllBytes(file), "the previous checkpoint is untouched");
+        assertEquals(List.of(file), listDir(), "no temporary file is left behind");
+
+        SafeTensors.write(file, next, Map.of("epoch", "2"));
+        assertArrayEquals(new float[] {3f, 4f}, SafeTensors.read(file).tensors().get("w").data(), "a later write replaces it");
+        assertEquals(List.of(file), listDir());
+    }
+
+    @Test
+    void tensorNamesThatClashWithTheFormatAreRefused() {
+        Map<String, TensorData> bad = Map.of("__metadata__", new TensorData(Shape.of(1), new float[] {1f}));
+        assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(dir.resolve("x"), bad, Map.of()));
+    }
+
+    /** A channel that passes bytes through until {@code limit} have gone, then fails as a full disk would. */
+    private static java.util.function.UnaryOperator<WritableByteChannel> failingAfter(int limit) {
+        return channel -> new WritableByteChannel() {
+            private int written;
+
+            @Override
+            public int write(ByteBuffer src) throws IOException {
+                if (written + src.remaining() > limit) {
+                    throw new IOException("disk full (simulated)");
+                }
+                int n = channel.write(src);
+                written += n;
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return channel.isOpen();
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
+    }
+
+    private List<Path> listDir() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return new ArrayList<>(s.toList());
+        }
+    }
+
+    private static String entry(String name, String shape, long begin, long end) {
+        String e = "\"" + name + "\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":[" + begin + "," + end + "]}";
+        return e;
+    }
+
+    /** A file with the given header text (wrapped in braces when it is a single entry) and data bytes. */
+    private Path file(String name, String header, byte[] data) throws IOException {
+        String json = header.startsWith("{") || header.startsWith("[") ? header : "{" + header + "}";
+        byte[] h = json.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h).put(data);
+        Path file = dir.resolve(name + ".safetensors");
+        Files.write(file, b.array());
+        return file;
+    }
+
+    private static byte[] floats(float... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putFloat(v);
+        }
+        return b.array();
+    }
+
+    private static int[] bits(float[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return out;
+    }
+
+    private static void assertProblem(Path file, String problem) {
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> SafeTensors.read(file));
+        assertTrue(e.getMessage().startsWith(file + ": "), "names the file: " + e.getMessage());
+        assertTrue(e.getMessage().contains(problem), "expected '" + problem + "' in: " + e.getMessage());
+        assertEquals(file, e.file());
+    }
+}
