@@ -1,6 +1,9 @@
 package dev.cortado.optim;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A learning-rate schedule as a config or the command line describes it, independent of the base
@@ -79,6 +82,113 @@ public record ScheduleSpec(ScheduleType type, StepUnit unit, float gamma, long s
     public ScheduleSpec per(StepUnit newUnit) {
         return new ScheduleSpec(type, newUnit, gamma, stepSize, milestones, power, totalSteps, minRate, warmupSteps,
                 warmupStartFactor);
+    }
+
+    /**
+     * The fields this type uses, in a fixed order, as a checkpoint records them ({@code type} and
+     * {@code unit} first; warmup fields only with a warmup); {@link #fromParameters} reads them back.
+     */
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("type", type.configName());
+        p.put("unit", unit.toString());
+        switch (type) {
+            case CONSTANT -> { }
+            case STEP -> {
+                p.put("stepSize", stepSize);
+                p.put("gamma", gamma);
+            }
+            case MULTISTEP -> {
+                p.put("milestones", milestones);
+                p.put("gamma", gamma);
+            }
+            case EXPONENTIAL -> p.put("gamma", gamma);
+            case INVERSE_TIME -> {
+                p.put("gamma", gamma);
+                p.put("power", power);
+            }
+            case POLYNOMIAL -> {
+                p.put("totalSteps", totalSteps);
+                p.put("power", power);
+            }
+            case COSINE -> {
+                p.put("totalSteps", totalSteps);
+                p.put("minRate", minRate);
+            }
+        }
+        if (warmupSteps > 0) {
+            p.put("warmupSteps", warmupSteps);
+            p.put("warmupStartFactor", warmupStartFactor);
+        }
+        return p;
+    }
+
+    /**
+     * The inverse of {@link #parameters()}: a spec of the named type with the entries present and
+     * neutral values for the rest. Numbers may be any {@link Number} or a numeric string; an
+     * unknown key is an error.
+     */
+    public static ScheduleSpec fromParameters(Map<String, ?> p) {
+        Object typeName = p.get("type");
+        if (typeName == null) {
+            throw new IllegalArgumentException("schedule parameters: 'type' is missing");
+        }
+        ScheduleType type = ScheduleType.parse(typeName.toString());
+        StepUnit unit = StepUnit.ITERATION;
+        float gamma = 0.1f;
+        long stepSize = 1;
+        List<Long> milestones = List.of();
+        float power = 1f;
+        long totalSteps = 1;
+        float minRate = 0f;
+        long warmupSteps = 0;
+        float warmupStartFactor = DEFAULT_WARMUP_START_FACTOR;
+        for (Map.Entry<String, ?> e : p.entrySet()) {
+            Object v = e.getValue();
+            switch (e.getKey()) {
+                case "type" -> { }
+                case "unit" -> unit = StepUnit.parse(String.valueOf(v));
+                case "gamma" -> gamma = (float) number("gamma", v);
+                case "stepSize" -> stepSize = whole("stepSize", v);
+                case "milestones" -> {
+                    if (!(v instanceof List<?> list)) {
+                        throw new IllegalArgumentException("schedule parameters: milestones must be a list, got " + v);
+                    }
+                    List<Long> m = new ArrayList<>();
+                    for (Object o : list) {
+                        m.add(whole("milestones", o));
+                    }
+                    milestones = m;
+                }
+                case "power" -> power = (float) number("power", v);
+                case "totalSteps" -> totalSteps = whole("totalSteps", v);
+                case "minRate" -> minRate = (float) number("minRate", v);
+                case "warmupSteps" -> warmupSteps = whole("warmupSteps", v);
+                case "warmupStartFactor" -> warmupStartFactor = (float) number("warmupStartFactor", v);
+                default -> throw new IllegalArgumentException("schedule parameters: unknown key '" + e.getKey() + "'");
+            }
+        }
+        return new ScheduleSpec(type, unit, gamma, stepSize, milestones, power, totalSteps, minRate, warmupSteps,
+                warmupStartFactor);
+    }
+
+    private static double number(String key, Object v) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(String.valueOf(v));
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("schedule parameters: " + key + " must be a number, got '" + v + "'", ex);
+        }
+    }
+
+    private static long whole(String key, Object v) {
+        double d = number(key, v);
+        if (d != Math.rint(d) || Math.abs(d) > 1e15) {
+            throw new IllegalArgumentException("schedule parameters: " + key + " must be a whole number, got " + v);
+        }
+        return (long) d;
     }
 
     /** The schedule starting from the optimizer's learning rate {@code baseRate}. */

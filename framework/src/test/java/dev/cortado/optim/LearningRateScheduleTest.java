@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.checkpoint.Json;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LearningRateScheduleTest {
@@ -143,6 +145,31 @@ class LearningRateScheduleTest {
         assertMessage("warmup: warmupSteps must be >= 0, got -2", () -> ScheduleSpec.constant().withWarmup(-2, 0.1f));
         assertMessage("constant schedule: baseRate must be a finite number >= 0, got -0.1", () -> ScheduleSpec.constant().build(-0.1f));
         assertMessage("cosine schedule: step must be >= 0, got -1", () -> ScheduleSpec.cosine(4, 0f).build(1f).rate(-1));
+    }
+
+    @Test
+    void specsRoundTripThroughJsonForCheckpoints() {
+        List<ScheduleSpec> specs = List.of(
+                ScheduleSpec.constant(),
+                ScheduleSpec.step(30, 0.1f).per(StepUnit.EPOCH),
+                ScheduleSpec.multiStep(List.of(100L, 150L), 0.1f),
+                ScheduleSpec.exponential(0.95f),
+                ScheduleSpec.inverseTime(1e-4f, 0.75f),
+                ScheduleSpec.polynomial(10_000, 0.9f),
+                ScheduleSpec.cosine(200, 1e-5f).withWarmup(5, 0.1f));
+        for (ScheduleSpec spec : specs) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = (Map<String, Object>) Json.parse(Json.write(spec.parameters()));
+            ScheduleSpec back = ScheduleSpec.fromParameters(parsed);
+            assertEquals(spec.parameters(), back.parameters(), spec.type().configName());
+            for (long t : new long[] {0, 3, 7, 120, 10_000}) {
+                assertEquals(spec.build(0.1f).rate(t), back.build(0.1f).rate(t), spec.type() + " at " + t);
+            }
+        }
+        assertEquals("{\"type\":\"cosine\",\"unit\":\"iteration\",\"totalSteps\":200,\"minRate\":1.0E-5,"
+                + "\"warmupSteps\":5,\"warmupStartFactor\":0.1}", Json.write(specs.get(6).parameters()));
+        assertMessage("schedule parameters: unknown key 'period'",
+                () -> ScheduleSpec.fromParameters(Map.of("type", "step", "period", 3)));
     }
 
     private static void assertMessage(String expected, Runnable r) {
