@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 /**
  * Throughput of one training step's convolution work (forward, backward data, backward filter) on
  * the CPU backend, for the convolution layers of LeNet-5 at batch 64 and CIFAR ResNet-20 at batch 128.
- * Each layer is warmed up, then timed over several runs; the median is reported with the GFLOP/s it
+ * Each layer is warmed up (at least W iterations and one second), then timed over R runs; the median is reported with the GFLOP/s it
  * implies, counting 2 FLOPs per multiply-add and three passes of N·K·OH·OW·(C/groups)·kh·kw each.
  *
  * <p>Usage: {@code ConvolutionBenchmark [--threads T] [--warmup W] [--runs R]}.
@@ -52,6 +52,8 @@ public final class ConvolutionBenchmark {
             new Layer("ResNet-20", "stage3 32x16x16 -> 64 3x3 /2", 128, 32, 16, 16, 64, Conv2dSpec.of(3, 2, 1)),
             new Layer("ResNet-20", "stage3 64x8x8 -> 64 3x3", 128, 64, 8, 8, 64, Conv2dSpec.of(3, 1, 1)));
 
+    private static final long WARMUP_NANOS = 1_000_000_000L;
+
     private ConvolutionBenchmark() {
     }
 
@@ -70,7 +72,7 @@ public final class ConvolutionBenchmark {
         }
         try (Backend backend = new CpuBackend(threads)) {
             System.out.printf("Convolution forward + backward data + backward filter on %s, median of %d runs"
-                    + " after %d warm-up%n", backend, runs, warmup);
+                    + " after at least %d warm-up iterations and 1 s%n", backend, runs, warmup);
             System.out.printf("%-10s %-32s %5s %10s %10s %10s%n", "network", "layer", "batch", "GFLOP", "ms/iter",
                     "GFLOP/s");
             for (Layer layer : LAYERS) {
@@ -90,7 +92,9 @@ public final class ConvolutionBenchmark {
              Tensor dx = backend.allocate(layer.input());
              Tensor dw = backend.allocate(layer.weight())) {
             ConvolutionOps conv = backend.convolution();
-            for (int i = 0; i < warmup; i++) {
+            // At least `warmup` iterations and a second of them, so the JIT has compiled the hot loops.
+            long warmupEnd = System.nanoTime() + WARMUP_NANOS;
+            for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {
                 step(conv, layer.spec(), x, w, y, dy, dx, dw);
             }
             backend.synchronize();

@@ -56,9 +56,4 @@ record ConvGeometry(int batch, int channels, int height, int width, int outChann
     boolean isPointwise() {
         return kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
     }
-
-    /** Multiply-adds of the forward pass; backward data and backward filter cost the same. */
-    long multiplyAdds() {
-        return (long) batch * outChannels * outputPlane() * patchSize();
-    }
 }
