@@ -110,7 +110,7 @@ public final class SafeTensors {
     private static void syncDirectory(Path dir) {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
-        } catch (IOException | UnsupportedOperationException ex) {
+        } catch (IOException ex) {
             LOG.debug("cannot sync directory {}: {}", dir, ex.getMessage());
         }
     }
