@@ -78,9 +78,13 @@ public abstract class Optimizer implements AutoCloseable {
             throw new IllegalArgumentException("optimizer " + spec.type() + ": learning rate must be a finite number >= 0, got "
                     + learningRate);
         }
+        // Allocate (first step) and check every parameter's state before anything moves.
+        for (Parameter p : params) {
+            slotsFor(p);
+        }
         steps++;
         for (Parameter p : params) {
-            Tensor[] slots = slotsFor(p);
+            Tensor[] slots = state.get(p.name());
             if (p.learningRateMultiplier() == 0f) {
                 continue;
             }

@@ -267,6 +267,20 @@ class OptimizerTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    void aParameterWhoseShapeChangedIsRefusedBeforeAnyUpdate(Backend b) {
+        try (Optimizer m = Optimizer.create(OptimizerSpec.defaults("momentum"), b)) {
+            m.step(List.of(weight(b, "w", new float[] {1f}, new float[] {1f})), 0.1f);
+            Parameter other = weight(b, "v", new float[] {1f}, new float[] {1f});
+            Parameter resized = weight(b, "w", new float[] {1f, 2f}, new float[] {1f, 1f});
+            assertMessage("optimizer: parameter w has shape [2] but its optimizer state has shape [1]",
+                    () -> m.step(List.of(other, resized), 0.1f));
+            assertArrayEquals(new float[] {1f}, values(b, other), "nothing moved");
+            assertEquals(1, m.steps());
+        }
+    }
+
     private static List<Parameter> twoParameters(Backend b) {
         return List.of(
                 weight(b, "conv1.weight", new float[] {0.3f, -0.7f, 1.1f}, new float[] {0.2f, -0.4f, 0.9f}),
