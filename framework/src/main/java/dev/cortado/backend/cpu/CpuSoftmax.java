@@ -42,10 +42,11 @@ final class CpuSoftmax {
                     sum += Math.exp(xs[i] - max);
                 }
                 if (log) {
-                    // log softmax = x - max - log Σ exp(x - max): never the log of an underflowed 0.
-                    float shift = (float) (max + Math.log(sum));
+                    // log softmax = (x - max) - log Σ exp(x - max): never the log of an underflowed 0, and
+                    // x - max is taken first, exactly, so that large logits keep the precision of small ones.
+                    float logSum = (float) Math.log(sum);
                     for (int i = base; i < end; i += spatial) {
-                        ys[i] = xs[i] - shift;
+                        ys[i] = (xs[i] - max) - logSum;
                     }
                 } else {
                     double inv = 1 / sum;
