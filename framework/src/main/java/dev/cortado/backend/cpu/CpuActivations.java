@@ -11,7 +11,9 @@ import dev.cortado.tensor.Tensor;
  *
  * <p>The backward pass reads x for sign tests (ReLU, leaky ReLU, ELU) and for softplus and swish,
  * whose derivatives need σ(x); it reads y where the derivative is a function of the output:
- * σ' = y(1-y), tanh' = 1-y², and ELU's α·eˣ = y + α on its negative branch.
+ * σ' = y(1-y), tanh' = 1-y², and ELU's α·eˣ = y + α on its negative branch. Since the sign of y is
+ * that of x for ReLU, leaky ReLU (α ≥ 0) and ELU (α > 0), these, sigmoid and tanh may run backward
+ * after an in-place forward with y passed as x; softplus and swish need the original x.
  */
 final class CpuActivations implements ActivationOps {
     private static final int GRAIN = 1 << 14;
