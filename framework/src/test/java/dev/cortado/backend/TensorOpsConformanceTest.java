@@ -203,12 +203,20 @@ class TensorOpsConformanceTest {
         float[] axpy = backend.download(tb);
         ops.clamp(ta, -1, 1);
         float[] clamped = backend.download(ta);
+        float[] expectedProduct = new float[n];
+        float[] expectedSum = new float[n];
+        float[] expectedAxpy = new float[n];
+        float[] expectedClamped = new float[n];
         for (int i = 0; i < n; i++) {
-            assertEquals(a[i] * b[i], product[i], 0f, "multiply at " + i);
-            assertEquals(a[i] + b[i], sum[i], 0f, "add at " + i);
-            assertEquals(0.5f * a[i] + b[i], axpy[i], 0f, "axpy at " + i);
-            assertEquals(Math.min(Math.max(a[i], -1f), 1f), clamped[i], 0f, "clamp at " + i);
+            expectedProduct[i] = a[i] * b[i];
+            expectedSum[i] = a[i] + b[i];
+            expectedAxpy[i] = 0.5f * a[i] + b[i];
+            expectedClamped[i] = Math.min(Math.max(a[i], -1f), 1f);
         }
+        assertArrayEquals(expectedProduct, product, 0f, "multiply");
+        assertArrayEquals(expectedSum, sum, 0f, "add");
+        assertArrayEquals(expectedAxpy, axpy, 0f, "axpy");
+        assertArrayEquals(expectedClamped, clamped, 0f, "clamp");
     }
 
     // ---- channel bias ----
@@ -505,7 +513,7 @@ class TensorOpsConformanceTest {
         Tensor labels = tensor(backend, Shape.of(rows), y);
         Tensor predicted = zeros(backend, Shape.of(rows));
         backend.tensors().argmax(scores, predicted);
-        float[] p = backend.download(predicted);
+        float[] expected = new float[rows];
         int hits = 0;
         for (int r = 0; r < rows; r++) {
             int best = 0;
@@ -514,9 +522,10 @@ class TensorOpsConformanceTest {
                     best = c;
                 }
             }
-            assertEquals(best, p[r], 0f, "argmax of row " + r);
+            expected[r] = best;
             hits += best == y[r] ? 1 : 0;
         }
+        assertArrayEquals(expected, backend.download(predicted), 0f, "argmax per row");
         assertEquals(hits, backend.tensors().topKCorrect(scores, labels, 1));
     }
 
