@@ -37,4 +37,7 @@ public interface OptimizerOps {
      * instead of adding the decay to g.
      */
     void adam(Tensor w, Tensor g, Tensor m, Tensor v, OptimizerUpdate.Adam u);
+
+    /** {@code g += strength·sign(w)}: the gradient of an L1 penalty strength·Σ|w|, added before an update. */
+    void addL1Gradient(Tensor w, float strength, Tensor g);
 }

@@ -180,4 +180,16 @@ final class CpuOptimizers implements OptimizerOps {
                     + " the gradient must be a tensor of its own");
         }
     }
+
+    @Override
+    public void addL1Gradient(Tensor w, float strength, Tensor g) {
+        ShapeCheck.same("addL1Gradient", "w", w, "g", g);
+        float[] wa = HostArrays.of("addL1Gradient", w);
+        float[] ga = HostArrays.of("addL1Gradient", g);
+        loop.forRange((int) w.size(), 1 << 15, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                ga[i] += strength * Math.signum(wa[i]);
+            }
+        });
+    }
 }
