@@ -31,9 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Tolerance: relative 1e-6. The inputs (0.6, 0.1, ...) are not exact in float32 (relative error
  * ≤ 6e-8), and each step rounds a handful of times at 6e-8 each; over three steps that stays a few
  * times 1e-7, while every weight stays above 0.7 in magnitude so a relative bound is meaningful.
- *
- * <p>Every parameterized test sets {@code autoCloseArguments = false}: a {@link Backend} is
- * {@link AutoCloseable}, and JUnit would otherwise close the shared backends after the first test.
+
  */
 class OptimizerConformanceTest {
     private static final float[] W0 = {1f, -2f};
@@ -63,7 +61,7 @@ class OptimizerConformanceTest {
      * w[0]: 1 - 0.1·0.6 = 0.94;   0.94 + 0.1·0.8 = 1.02;    1.02 - 0.1·0.75 = 0.945
      * w[1]: -2 + 0.1·0.3 = -1.97; -1.97 - 0.1·0.4 = -2.01;  -2.01 - 0.1·1.2 = -2.13
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void sgdStepsAgainstTheGradient(Backend backend) {
         var u = new OptimizerUpdate.Sgd(0.1f, 0f);
@@ -80,7 +78,7 @@ class OptimizerConformanceTest {
      *       g' = 0.4 - 0.195 = 0.205,         w = -1.95 - 0.0205 = -1.9705;
      *       g' = 1.2 - 0.19705 = 1.00295,     w = -1.9705 - 0.100295 = -2.070795
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void sgdWithL2WeightDecayAddsDecayTimesWeightToTheGradient(Backend backend) {
         var u = new OptimizerUpdate.Sgd(0.1f, 0.1f);
@@ -97,7 +95,7 @@ class OptimizerConformanceTest {
      *       v = 0.027 - 0.04 = -0.013,     w = -1.983;
      *       v = -0.0117 - 0.12 = -0.1317,  w = -2.1147
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void momentumAccumulatesAVelocity(Backend backend) {
         var u = new OptimizerUpdate.Momentum(0.1f, 0.9f, false, 0f);
@@ -113,7 +111,7 @@ class OptimizerConformanceTest {
      * w[1]: -2 + 1.9·0.03 = -1.943; -1.943 - 0.9·0.03 + 1.9·-0.013 = -1.9947;
      *       -1.9947 + 0.9·0.013 + 1.9·-0.1317 = -2.23323
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void nesterovMomentumLooksAhead(Backend backend) {
         var u = new OptimizerUpdate.Momentum(0.1f, 0.9f, true, 0f);
@@ -131,7 +129,7 @@ class OptimizerConformanceTest {
      *       -2 + 0.03/0.7 = -1.957142857;  -1.957142857 - 0.04/0.9 = -2.001587302;
      *       -2.001587302 - 0.12/1.7 = -2.072175537
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void adaGradDividesBySquareRootOfSummedSquares(Backend backend) {
         var u = new OptimizerUpdate.AdaGrad(0.1f, 0.4f, 0f);
@@ -150,7 +148,7 @@ class OptimizerConformanceTest {
      *       -2 + 0.03/0.3121320344 = -1.903886828;  - 0.04/0.4201562119 = -1.999089514;
      *       - 0.12/0.9782084035 = -2.121762760
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void rmsPropDividesByARunningRootMeanSquare(Backend backend) {
         var u = new OptimizerUpdate.RmsProp(0.1f, 0.5f, 0.1f, 0f);
@@ -172,7 +170,7 @@ class OptimizerConformanceTest {
      *       Δ = -sqrt(0.08493292054)/sqrt(0.81125)·1.2 = -0.3882772278;
      *       w = -2 + 0.2057983022 = -1.794201698;  - 0.2620865706 = -2.056288268;  - 0.3882772278 = -2.444565496
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void adaDeltaScalesByTheRatioOfRunningRmsValues(Backend backend) {
         var u = new OptimizerUpdate.AdaDelta(1f, 0.5f, 0.04f, 0f);
@@ -195,7 +193,7 @@ class OptimizerConformanceTest {
      *       w = -2 + 0.03/0.4 = -1.925;  - 0.01666666667/0.4605551275 = -1.961188212;
      *       - 0.07571428571/0.9345576592 = -2.042204386
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void adamUsesBiasCorrectedMoments(Backend backend) {
         assertThreeSteps(backend, "adam", 2, (ops, w, g, s, t) -> ops.adam(w, g, s[0], s[1],
@@ -213,7 +211,7 @@ class OptimizerConformanceTest {
      *       0.95·-1.825 = -1.73375, - 0.03618821216 = -1.769938212;
      *       0.95·-1.769938212 = -1.681441302, - 0.08101617377 = -1.762457475
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void adamWDecaysTheWeightOutsideTheMoments(Backend backend) {
         assertThreeSteps(backend, "adamW", 2, (ops, w, g, s, t) -> ops.adam(w, g, s[0], s[1],
@@ -228,7 +226,7 @@ class OptimizerConformanceTest {
      * v = (1-β2)g² to float rounding (relative 1e-6), where β1 and β2 are the floats nearest 0.9 and
      * 0.999: 1 - 0.999f = 9.9998713e-4, not 1e-3.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void firstAdamStepMovesEachWeightByTheLearningRate(Backend backend) {
         float lr = 1e-3f;
@@ -259,7 +257,7 @@ class OptimizerConformanceTest {
      * from w0 with decay 0.25 against one step without decay on the gradient g1 + 0.25·w0 =
      * [0.85, -0.8]. Both sides round g + wd·w once, so they agree to float rounding.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void l2DecayEqualsTheUpdateOnTheDecayedGradient(Backend backend) {
         float wd = 0.25f;
@@ -289,9 +287,27 @@ class OptimizerConformanceTest {
         }
     }
 
+    /**
+     * The L1 penalty strength·Σ|w| adds strength·sign(w) to the gradient, 0 at w = 0:
+     * strength 0.25, w = [2, -0.5, 0, 1e-30], g = [1, 1, -1, 0] → g = [1.25, 0.75, -1, 0.25]; w is unchanged.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    void l1GradientAddsStrengthTimesSignOfTheWeight(Backend backend) {
+        float[] weights = {2f, -0.5f, 0f, 1e-30f};
+        Tensor w = tensor(backend, Shape.of(4), weights);
+        Tensor g = tensor(backend, Shape.of(4), 1f, 1f, -1f, 0f);
+        backend.optimizers().addL1Gradient(w, 0.25f, g);
+        assertArrayEquals(new float[] {1.25f, 0.75f, -1f, 0.25f}, backend.download(g), 0f, "exact in float");
+        assertArrayEquals(weights, backend.download(w), 0f);
+        Tensor wrong = zeros(backend, Shape.of(2, 2));
+        assertMessage(assertThrows(ShapeMismatchException.class,
+                () -> backend.optimizers().addL1Gradient(w, 0.25f, wrong)), "addL1Gradient", "[4]", "[2, 2]");
+    }
+
     // ---- bad arguments ----
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void updatesRejectStateOfAnotherShapeNamingOpAndShapes(Backend backend) {
         Tensor w = zeros(backend, Shape.of(2, 3));

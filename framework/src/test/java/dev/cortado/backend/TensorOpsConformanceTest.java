@@ -20,9 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * dyadic fractions (k/2^j) small enough that every result is exact in float32, so results are
  * compared with zero tolerance: any difference is a bug, not rounding. Larger random inputs exercise
  * the multi-threaded paths and are compared with a double-precision reference.
- *
- * <p>Every parameterized test sets {@code autoCloseArguments = false}: a {@link Backend} is
- * {@link AutoCloseable}, and JUnit would otherwise close the shared backends after the first test.
+
  */
 class TensorOpsConformanceTest {
     /** Every tensor a test creates, closed after it so the pool's bookkeeping stays balanced. */
@@ -53,7 +51,7 @@ class TensorOpsConformanceTest {
      * q = x + y = 3, f = q·z = -12. Backward, from ∂f/∂f = 1: ∂f/∂z = q = 3, ∂f/∂q = z = -4, and
      * since ∂q/∂x = ∂q/∂y = 1, the chain rule gives ∂f/∂x = ∂f/∂y = -4·1 = -4.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void computationalGraphOfTheLectureHasGradientsMinus4Minus4And3(Backend backend) {
         TensorOps ops = backend.tensors();
@@ -86,7 +84,7 @@ class TensorOpsConformanceTest {
 
     // ---- copies ----
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void copyFromHostThenToHostRoundTrips(Backend backend) {
         float[] values = {1f, -2.5f, 0f, 3.25f, 1e-30f, -7e30f};
@@ -97,7 +95,7 @@ class TensorOpsConformanceTest {
         assertArrayEquals(values, back, 0f);
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void copyMovesElementsBetweenShapesOfTheSameSize(Backend backend) {
         Tensor source = tensor(backend, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
@@ -108,7 +106,7 @@ class TensorOpsConformanceTest {
 
     // ---- element-wise arithmetic ----
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void fillSetsEveryElement(Backend backend) {
         Tensor t = tensor(backend, Shape.of(5), 1, 2, 3, 4, 5);
@@ -116,7 +114,7 @@ class TensorOpsConformanceTest {
         assertArrayEquals(new float[] {-0.75f, -0.75f, -0.75f, -0.75f, -0.75f}, backend.download(t), 0f);
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void scaleMultipliesByAlpha(Backend backend) {
         Tensor t = tensor(backend, Shape.of(4), 1, -2, 0.5f, 0);
@@ -125,7 +123,7 @@ class TensorOpsConformanceTest {
     }
 
     /** y = α·x + y with α = 2: [1, -1, 0.5] + 2·[0.25, 3, -1] = [1.5, 5, -1.5]. */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void axpyAddsAlphaTimesX(Backend backend) {
         Tensor x = tensor(backend, Shape.of(3), 0.25f, 3, -1);
@@ -135,7 +133,7 @@ class TensorOpsConformanceTest {
         assertArrayEquals(new float[] {0.25f, 3, -1}, backend.download(x), 0f, "x is only read");
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void addWritesTheSumIntoOut(Backend backend) {
         Tensor a = tensor(backend, Shape.nchw(1, 2, 1, 2), 1, 2, 3, 4);
@@ -146,7 +144,7 @@ class TensorOpsConformanceTest {
     }
 
     /** A residual connection adds in place: out may be a (out = a + b) or b (out = a + b). */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void addMayWriteIntoEitherInput(Backend backend) {
         Tensor a = tensor(backend, Shape.of(3), 1, 2, 3);
@@ -159,7 +157,7 @@ class TensorOpsConformanceTest {
         assertArrayEquals(new float[] {22, 44, 66}, backend.download(a), 0f, "a = a + a");
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void multiplyIsElementWise(Backend backend) {
         Tensor a = tensor(backend, Shape.of(2, 2), 1, -2, 0.5f, 3);
@@ -170,7 +168,7 @@ class TensorOpsConformanceTest {
     }
 
     /** min(max(t, -1), 1) clips gradients by value; values inside the interval are untouched. */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void clampClipsToTheInterval(Backend backend) {
         Tensor t = tensor(backend, Shape.of(6), -3, -1, -0.5f, 0.25f, 1, 1e30f);
@@ -183,7 +181,7 @@ class TensorOpsConformanceTest {
      * values are random, but each result is one float operation on the same operands on both sides,
      * so it must match exactly.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void elementWiseOpsOnLargeTensorsMatchASerialLoop(Backend backend) {
         int n = 300_007;
@@ -222,7 +220,7 @@ class TensorOpsConformanceTest {
     // ---- channel bias ----
 
     /** y[n, c, h, w] += bias[c] on a [2, 2, 1, 2] batch with bias [10, 20]. */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void addChannelBiasToAnImageBatch(Backend backend) {
         Tensor y = tensor(backend, Shape.nchw(2, 2, 1, 2),
@@ -233,7 +231,7 @@ class TensorOpsConformanceTest {
     }
 
     /** y[n, f] += bias[f] on a dense [2, 3] batch. */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void addChannelBiasToADenseBatch(Backend backend) {
         Tensor y = tensor(backend, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
@@ -246,7 +244,7 @@ class TensorOpsConformanceTest {
      * db[c] = Σ_n Σ_hw dy[n, c, h, w]: channel 0 gets 1 + 2 + 5 + 6 = 14, channel 1 gets
      * 3 + 4 + 7 + 8 = 22. The old content of db is overwritten, not accumulated.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void channelBiasGradientSumsOverBatchAndSpace(Backend backend) {
         Tensor dy = tensor(backend, Shape.nchw(2, 2, 1, 2), 1, 2, 3, 4, 5, 6, 7, 8);
@@ -256,7 +254,7 @@ class TensorOpsConformanceTest {
     }
 
     /** Dense: db[f] = Σ_n dy[n, f] = [1 + 4, 2 + 5, 3 + 6]. */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void channelBiasGradientOfADenseBatchSumsColumns(Backend backend) {
         Tensor dy = tensor(backend, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
@@ -273,7 +271,7 @@ class TensorOpsConformanceTest {
      * and adding up like a random walk over ≤ 2000 elements per channel: ≈ 3e-6) divided by
      * 2h = 2e-2, about 2e-4, well inside the standard checker's 2e-3 + 2e-2·|g|.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void channelBiasGradientIsTheGradientOfAddChannelBias(Backend backend) {
         for (Shape shape : List.of(Shape.nchw(3, 4, 5, 6), Shape.of(2_000, 7))) {
@@ -301,7 +299,7 @@ class TensorOpsConformanceTest {
      * Concatenating a [2, 1, 1, 2] and a [2, 2, 1, 2] tensor along dimension 1 interleaves them per
      * sample: sample n of the output is a's sample n followed by b's sample n.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void concatChannelsStacksEachSampleInOrder(Backend backend) {
         Tensor a = tensor(backend, Shape.nchw(2, 1, 1, 2), 1, 2, /* n1 */ 3, 4);
@@ -312,7 +310,7 @@ class TensorOpsConformanceTest {
                 backend.download(out), 0f);
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void splitChannelsUndoesConcatChannels(Backend backend) {
         Shape[] parts = {Shape.nchw(3, 2, 4, 5), Shape.nchw(3, 1, 4, 5), Shape.nchw(3, 5, 4, 5)};
@@ -333,7 +331,7 @@ class TensorOpsConformanceTest {
     }
 
     /** Dense features concatenate the same way: [2, 1] and [2, 2] make [2, 3]. */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void concatAndSplitDenseFeatures(Backend backend) {
         Tensor a = tensor(backend, Shape.of(2, 1), 1, 2);
@@ -352,7 +350,7 @@ class TensorOpsConformanceTest {
      * Split is the backward of concat: for L(a) = ⟨dy, concat(a, b)⟩, ∂L/∂a is the first slice of
      * split(dy). L is linear in a, so the same tolerance argument as for the bias gradient holds.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void splitChannelsIsTheGradientOfConcatChannels(Backend backend) {
         Shape aShape = Shape.nchw(2, 3, 2, 2);
@@ -377,7 +375,7 @@ class TensorOpsConformanceTest {
     // ---- reductions ----
 
     /** Σ [1, 2, 3, 4, -0.5] = 9.5, mean 9.5 / 5 = 1.9, max 4. */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void sumMeanAndMaxOfASmallTensor(Backend backend) {
         Tensor t = tensor(backend, Shape.of(5), 1, 2, 3, 4, -0.5f);
@@ -386,7 +384,7 @@ class TensorOpsConformanceTest {
         assertEquals(4f, backend.tensors().max(t), 0f);
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void maxOfAllNegativeValues(Backend backend) {
         Tensor t = tensor(backend, Shape.of(2, 2), -5, -0.25f, -3, -1e30f);
@@ -398,7 +396,7 @@ class TensorOpsConformanceTest {
      * accumulator would stay at 1 (1e-8 is below half an ulp of 1). The tolerance is one float ulp
      * of the result (1.2e-7), the rounding of the returned float.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void sumAccumulatesInDouble(Backend backend) {
         int n = 1_000_001;
@@ -416,7 +414,7 @@ class TensorOpsConformanceTest {
      * ≈ 1e-11) is far below the final rounding to float, so the result must be within half an ulp
      * of the double sum, plus one ulp of slack for another backend's summation order.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void sumAndMaxOfALargeTensorMatchADoubleReference(Backend backend) {
         int n = 250_003;
@@ -432,7 +430,7 @@ class TensorOpsConformanceTest {
     }
 
     /** sqrt(3² + 4² + 12²) = sqrt(169) = 13 over two tensors of different shapes. */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void globalL2NormIsTheSquareRootOfAllSquares(Backend backend) {
         Tensor a = tensor(backend, Shape.of(2), 3, -4);
@@ -446,7 +444,7 @@ class TensorOpsConformanceTest {
      * Squares accumulate in double: (3e20)² = 9e40 overflows float (max 3.4e38), yet the norm
      * sqrt(9e40 + 1.6e41) = 5e20 fits. Tolerance: one float ulp of 5e20.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void globalL2NormDoesNotOverflowWhereSquaresWould(Backend backend) {
         Tensor a = tensor(backend, Shape.of(1), 3e20f);
@@ -455,7 +453,7 @@ class TensorOpsConformanceTest {
     }
 
     /** Rows of [3, 4] scores: [1, 3, 3, 0] ties at 1 and 2 (the first wins), [5, 5, 5, 5], [-1, -2, -0.5, -3]. */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void argmaxTakesTheFirstOfTiedMaxima(Backend backend) {
         Tensor x = tensor(backend, Shape.of(3, 4), 1, 3, 3, 0, /* */ 5, 5, 5, 5, /* */ -1, -2, -0.5f, -3);
@@ -470,7 +468,7 @@ class TensorOpsConformanceTest {
      * row 1, label 0: greater than 0.1 are 0.5, 0.4, 0.3, 0.2 → rank 4, top-5 only;
      * row 2, label 5: greater than 0.0 are all five others → rank 5, neither.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void topOneAndTopFiveCountRowsWhoseLabelRanksHighEnough(Backend backend) {
         Tensor scores = tensor(backend, Shape.of(3, 6),
@@ -488,7 +486,7 @@ class TensorOpsConformanceTest {
      * Row 0 ties its label (class 1) with class 0 at the top, so it counts for top-1 although argmax
      * picks class 0; row 1 has two scores above the label's, so it needs k = 3.
      */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void topKCountsTiesWithTheLabelInItsFavour(Backend backend) {
         Tensor scores = tensor(backend, Shape.of(2, 4), 2, 2, 1, 0, /* */ 3, 3, 1, 1);
@@ -499,7 +497,7 @@ class TensorOpsConformanceTest {
     }
 
     /** Many rows (split across threads): top-1 count equals the number of rows where argmax hits the label. */
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void topOneAgreesWithArgmaxOnManyRows(Backend backend) {
         int rows = 20_000;
@@ -531,7 +529,7 @@ class TensorOpsConformanceTest {
 
     // ---- bad arguments ----
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void elementWiseOpsRejectMismatchedShapesNamingOpAndShapes(Backend backend) {
         Tensor a = zeros(backend, Shape.of(2, 3));
@@ -547,7 +545,7 @@ class TensorOpsConformanceTest {
                 "copy", "[2, 3]", "[5]");
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void hostCopiesRejectAnArrayOfTheWrongLength(Backend backend) {
         Tensor t = zeros(backend, Shape.of(2, 3));
@@ -557,7 +555,7 @@ class TensorOpsConformanceTest {
                 () -> backend.tensors().copyToHost(t, new float[7])), "copyToHost", "7", "[2, 3]");
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void concatRejectsChannelsThatDoNotAddUp(Backend backend) {
         Tensor a = zeros(backend, Shape.nchw(2, 3, 4, 4));
@@ -571,7 +569,7 @@ class TensorOpsConformanceTest {
                 "splitChannels", "8", "[2, 7, 4, 4]");
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void concatRejectsPartsThatDifferOutsideTheChannelAxis(Backend backend) {
         Tensor a = zeros(backend, Shape.nchw(2, 3, 4, 4));
@@ -586,7 +584,7 @@ class TensorOpsConformanceTest {
                 "concatChannels", "[3, 5, 4, 4]");
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void biasOpsRejectABiasOfTheWrongLength(Backend backend) {
         Tensor y = zeros(backend, Shape.nchw(2, 3, 2, 2));
@@ -597,7 +595,7 @@ class TensorOpsConformanceTest {
                 () -> backend.tensors().channelBiasGradient(y, bias)), "channelBiasGradient", "[3]", "[4]");
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void classificationStatisticsRejectBadShapesAndLabels(Backend backend) {
         Tensor scores = zeros(backend, Shape.of(2, 3));
@@ -614,7 +612,7 @@ class TensorOpsConformanceTest {
                 () -> backend.tensors().topKCorrect(scores, labels, 0)), "topKCorrect", "k");
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void clampRejectsAnEmptyInterval(Backend backend) {
         Tensor t = zeros(backend, Shape.of(2));
@@ -622,7 +620,7 @@ class TensorOpsConformanceTest {
                 "clamp", "1.0", "-1.0");
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void meanAndMaxOfAnEmptyTensorAreRejected(Backend backend) {
         Tensor empty = zeros(backend, Shape.of(0, 3));

@@ -8,7 +8,8 @@ import dev.cortado.tensor.Tensor;
 /**
  * The fused updates of {@link OptimizerOps}, one pass over the parameter per call. Each loop body is
  * the per-element formula in float arithmetic, written in the order the CUDA kernels evaluate it;
- * L2 weight decay enters as {@code g + wd·w} (except in AdamW) and the gradient array is only read.
+ * L2 weight decay enters as {@code g + wd·w} (except in AdamW) and the updates only read the gradient;
+ * {@link #addL1Gradient} is the one op that writes it.
  */
 final class CpuOptimizers implements OptimizerOps {
     /** Elements a worker takes at least; an update is a few flops per element. */
@@ -184,11 +185,12 @@ final class CpuOptimizers implements OptimizerOps {
     @Override
     public void addL1Gradient(Tensor w, float strength, Tensor g) {
         ShapeCheck.same("addL1Gradient", "w", w, "g", g);
-        float[] wa = HostArrays.of("addL1Gradient", w);
-        float[] ga = HostArrays.of("addL1Gradient", g);
-        loop.forRange((int) w.size(), 1 << 15, (from, to) -> {
+        float[] ws = HostArrays.of("addL1Gradient", w);
+        float[] gs = HostArrays.of("addL1Gradient", g);
+        // d/dw strength·|w| = strength·sign(w), with the subgradient 0 at w = 0 (signum(0) = 0).
+        loop.forRange(w.shape().intSize(), GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
-                ga[i] += strength * Math.signum(wa[i]);
+                gs[i] = gs[i] + strength * Math.signum(ws[i]);
             }
         });
     }
