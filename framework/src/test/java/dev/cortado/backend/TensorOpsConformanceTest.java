@@ -97,6 +97,22 @@ class TensorOpsConformanceTest {
 
     @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    void hostCopiesAtAnOffsetMoveOneBatchOfALargerBuffer(Backend backend) {
+        // A loader's buffer holds a full batch of 3 rows; the last batch of an epoch uses 2 of them.
+        float[] buffer = {9f, 1f, 2f, 3f, 4f, 9f};
+        Tensor t = zeros(backend, Shape.of(2, 2));
+        backend.tensors().copyFromHost(buffer, 1, t);
+        float[] out = {7f, 7f, 7f, 7f, 7f, 7f};
+        backend.tensors().copyToHost(t, out, 2);
+        assertArrayEquals(new float[] {7f, 7f, 1f, 2f, 3f, 4f}, out, 0f);
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> backend.tensors().copyFromHost(buffer, 3, t)), "copyFromHost", "offset 3", "[2, 2]");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> backend.tensors().copyToHost(t, out, -1)), "copyToHost", "offset -1", "[2, 2]");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void copyMovesElementsBetweenShapesOfTheSameSize(Backend backend) {
         Tensor source = tensor(backend, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
         Tensor destination = zeros(backend, Shape.of(6));

@@ -2,7 +2,6 @@ package dev.cortado.backend.cpu;
 
 import dev.cortado.backend.ShapeCheck;
 import dev.cortado.backend.TensorOps;
-import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -28,17 +27,19 @@ final class CpuTensorOps implements TensorOps {
     }
 
     @Override
-    public void copyFromHost(float[] source, Tensor destination) {
-        requireHostLength("copyFromHost", source, destination);
+    public void copyFromHost(float[] source, int offset, Tensor destination) {
+        ShapeCheck.hostRange("copyFromHost", source, offset, destination);
         float[] d = HostArrays.of("copyFromHost", destination);
-        parallelCopy(source, d, source.length);
+        int n = destination.shape().intSize();
+        loop.forRange(n, COPY_GRAIN, (from, to) -> System.arraycopy(source, offset + from, d, from, to - from));
     }
 
     @Override
-    public void copyToHost(Tensor source, float[] destination) {
-        requireHostLength("copyToHost", destination, source);
+    public void copyToHost(Tensor source, float[] destination, int offset) {
+        ShapeCheck.hostRange("copyToHost", destination, offset, source);
         float[] s = HostArrays.of("copyToHost", source);
-        parallelCopy(s, destination, destination.length);
+        int n = source.shape().intSize();
+        loop.forRange(n, COPY_GRAIN, (from, to) -> System.arraycopy(s, from, destination, offset + from, to - from));
     }
 
     @Override
@@ -175,10 +176,4 @@ final class CpuTensorOps implements TensorOps {
         loop.forRange(n, COPY_GRAIN, (from, to) -> System.arraycopy(source, from, destination, from, to - from));
     }
 
-    private static void requireHostLength(String op, float[] host, Tensor tensor) {
-        if (host.length != tensor.size()) {
-            throw new ShapeMismatchException(op + ": host array of " + host.length + " floats and tensor "
-                    + tensor.shape() + " of " + tensor.size() + " elements must have the same length");
-        }
-    }
 }
