@@ -158,50 +158,70 @@ public final class SafeTensors {
     /** Reads and validates a whole file; tensors come back in header order. */
     public static SafeTensorsFile read(Path file) throws IOException {
         try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = fc.size();
-            if (size < 8) {
-                throw new CheckpointFormatException(file, "the file is " + size
-                        + " bytes, too short for the 8-byte header length; not a safetensors file or truncated");
-            }
-            ByteBuffer lengthBytes = readAt(fc, 0, 8, file);
-            long headerLength = lengthBytes.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-            if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
-                throw new CheckpointFormatException(file, "header length " + headerLength
-                        + " is outside [2, " + MAX_HEADER_BYTES + "]; not a safetensors file");
-            }
-            if (headerLength > size - 8) {
-                throw new CheckpointFormatException(file, "header length " + headerLength + " exceeds the "
-                        + (size - 8) + " bytes after the length field; the file is truncated");
-            }
-            String text = decodeUtf8(readAt(fc, 8, (int) headerLength, file), file);
-            Object parsed;
-            try {
-                parsed = Json.parse(text);
-            } catch (IllegalArgumentException ex) {
-                throw new CheckpointFormatException(file, "header is not valid JSON: " + ex.getMessage(), ex);
-            }
-            if (!(parsed instanceof Map<?, ?> header)) {
-                throw new CheckpointFormatException(file, "header is not a JSON object");
-            }
-            long dataStart = 8 + headerLength;
-            Header h = validate(header, size - dataStart, file);
+            Header h = header(fc, file);
             Map<String, TensorData> tensors = new LinkedHashMap<>();
             for (Entry e : h.entries) {
                 float[] data = new float[Math.toIntExact(e.shape.size())];
-                readFloats(fc, dataStart + e.begin, data, file);
+                readFloats(fc, h.dataStart + e.begin, data, file);
                 tensors.put(e.name, new TensorData(e.shape, data));
             }
             return new SafeTensorsFile(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(h.metadata));
         }
     }
 
+    /**
+     * Reads and validates only the header (with the same checks as {@link #read}, the file's
+     * length included): tensor shapes in header order and the metadata, so a caller can check
+     * the format version or the architecture before reading any tensor data.
+     */
+    public static SafeTensorsHeader readHeader(Path file) throws IOException {
+        try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header h = header(fc, file);
+            Map<String, Shape> shapes = new LinkedHashMap<>();
+            for (Entry e : h.entries) {
+                shapes.put(e.name, e.shape);
+            }
+            return new SafeTensorsHeader(Collections.unmodifiableMap(shapes), Collections.unmodifiableMap(h.metadata));
+        }
+    }
+
+    private static Header header(FileChannel fc, Path file) throws IOException {
+        long size = fc.size();
+        if (size < 8) {
+            throw new CheckpointFormatException(file, "the file is " + size
+                    + " bytes, too short for the 8-byte header length; not a safetensors file or truncated");
+        }
+        ByteBuffer lengthBytes = readAt(fc, 0, 8, file);
+        long headerLength = lengthBytes.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
+            throw new CheckpointFormatException(file, "header length " + headerLength
+                    + " is outside [2, " + MAX_HEADER_BYTES + "]; not a safetensors file");
+        }
+        if (headerLength > size - 8) {
+            throw new CheckpointFormatException(file, "header length " + headerLength + " exceeds the "
+                    + (size - 8) + " bytes after the length field; the file is truncated");
+        }
+        String text = decodeUtf8(readAt(fc, 8, (int) headerLength, file), file);
+        Object parsed;
+        try {
+            parsed = Json.parse(text);
+        } catch (IllegalArgumentException ex) {
+            throw new CheckpointFormatException(file, "header is not valid JSON: " + ex.getMessage(), ex);
+        }
+        if (!(parsed instanceof Map<?, ?> header)) {
+            throw new CheckpointFormatException(file, "header is not a JSON object");
+        }
+        long dataStart = 8 + headerLength;
+        return validate(header, dataStart, size - dataStart, file);
+    }
+
     private record Entry(String name, Shape shape, long begin, long end) {
     }
 
-    private record Header(List<Entry> entries, Map<String, String> metadata) {
+    private record Header(List<Entry> entries, Map<String, String> metadata, long dataStart) {
     }
 
-    private static Header validate(Map<?, ?> header, long dataLength, Path file) throws CheckpointFormatException {
+    private static Header validate(Map<?, ?> header, long dataStart, long dataLength, Path file) throws CheckpointFormatException {
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<?, ?> e : header.entrySet()) {
@@ -242,7 +262,7 @@ public final class SafeTensors {
             throw new CheckpointFormatException(file, "the file holds " + dataLength + " data bytes but tensors cover only "
                     + expected);
         }
-        return new Header(entries, metadata);
+        return new Header(entries, metadata, dataStart);
     }
 
     private static Entry entry(String name, Object value, Path file) throws CheckpointFormatException {

@@ -98,6 +98,25 @@ class SafeTensorsTest {
     }
 
     @Test
+    void theHeaderAloneGivesShapesInOrderAndMetadataWithTheSameChecks() throws IOException {
+        Path file = dir.resolve("header.safetensors");
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        tensors.put("fc.weight", new TensorData(Shape.of(2, 3), new float[6]));
+        tensors.put("fc.bias", new TensorData(Shape.of(2), new float[2]));
+        SafeTensors.write(file, tensors, Map.of("cortado.format", "1"));
+
+        SafeTensorsHeader header = SafeTensors.readHeader(file);
+        assertEquals(List.of("fc.weight", "fc.bias"), List.copyOf(header.shapes().keySet()));
+        assertEquals(Shape.of(2, 3), header.shapes().get("fc.weight"));
+        assertEquals(Map.of("cortado.format", "1"), header.metadata());
+
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 1));
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> SafeTensors.readHeader(file));
+        assertTrue(e.getMessage().contains("the file is truncated"), e.getMessage());
+    }
+
+    @Test
     void aTruncatedFileIsReported() throws IOException {
         Path file = dir.resolve("cut.safetensors");
         SafeTensors.write(file, Map.of("w", new TensorData(Shape.of(4), new float[] {1, 2, 3, 4})), Map.of());
