@@ -20,9 +20,9 @@ public record CenterCrop(int height, int width) implements Augmentation {
     @Override
     public void apply(float[] src, int srcOffset, SampleShape shape, float[] dst, int dstOffset, SampleRandom random) {
         outputShape(shape);
-        // Rounded as torchvision's center_crop: int(round((H - h) / 2)).
-        int top = (int) Math.round((shape.height() - height) / 2.0);
-        int left = (int) Math.round((shape.width() - width) / 2.0);
+        // Rounded half to even like torchvision's center_crop, int(round((H - h) / 2)) in Python 3.
+        int top = (int) Math.rint((shape.height() - height) / 2.0);
+        int left = (int) Math.rint((shape.width() - width) / 2.0);
         RandomCrop.crop(src, srcOffset, shape, top, left, height, width, dst, dstOffset);
     }
 }

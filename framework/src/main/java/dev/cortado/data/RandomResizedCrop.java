@@ -4,7 +4,7 @@ package dev.cortado.data;
  * Crops a random region whose area is a uniform fraction in [minScale, maxScale] of the sample and
  * whose aspect ratio is log-uniform in [minRatio, maxRatio], then resizes it bilinearly to
  * height×width (Szegedy et al. 2015, "Going deeper with convolutions"; the sampling follows
- * torchvision's RandomResizedCrop, including ten attempts and a centre-crop fallback).
+ * torchvision's RandomResizedCrop, including ten attempts, Python's round-half-to-even and a centre-crop fallback).
  */
 public record RandomResizedCrop(int height, int width, double minScale, double maxScale, double minRatio,
         double maxRatio) implements Augmentation {
@@ -44,8 +44,8 @@ public record RandomResizedCrop(int height, int width, double minScale, double m
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             double target = area * random.uniform(minScale, maxScale);
             double aspect = Math.exp(random.uniform(logMin, logMax));
-            int cw = (int) Math.round(Math.sqrt(target * aspect));
-            int ch = (int) Math.round(Math.sqrt(target / aspect));
+            int cw = (int) Math.rint(Math.sqrt(target * aspect));
+            int ch = (int) Math.rint(Math.sqrt(target / aspect));
             if (cw > 0 && cw <= w && ch > 0 && ch <= h) {
                 int top = random.nextInt(h - ch + 1);
                 int left = random.nextInt(w - cw + 1);
@@ -57,10 +57,10 @@ public record RandomResizedCrop(int height, int width, double minScale, double m
         int ch;
         if (inRatio < minRatio) {
             cw = w;
-            ch = (int) Math.round(cw / minRatio);
+            ch = (int) Math.rint(cw / minRatio);
         } else if (inRatio > maxRatio) {
             ch = h;
-            cw = (int) Math.round(ch * maxRatio);
+            cw = (int) Math.rint(ch * maxRatio);
         } else {
             cw = w;
             ch = h;

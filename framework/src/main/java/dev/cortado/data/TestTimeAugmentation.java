@@ -82,12 +82,12 @@ public final class TestTimeAugmentation {
         for (int v = 0; v < views.size(); v++) {
             View view = views.get(v);
             int top = switch (view.anchor()) {
-                case CENTER -> (int) Math.round((shape.height() - h) / 2.0);
+                case CENTER -> (int) Math.rint((shape.height() - h) / 2.0);
                 case TOP_LEFT, TOP_RIGHT -> 0;
                 case BOTTOM_LEFT, BOTTOM_RIGHT -> shape.height() - h;
             };
             int left = switch (view.anchor()) {
-                case CENTER -> (int) Math.round((shape.width() - w) / 2.0);
+                case CENTER -> (int) Math.rint((shape.width() - w) / 2.0);
                 case TOP_LEFT, BOTTOM_LEFT -> 0;
                 case TOP_RIGHT, BOTTOM_RIGHT -> shape.width() - w;
             };
