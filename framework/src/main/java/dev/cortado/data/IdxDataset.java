@@ -5,12 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * MNIST-style data in IDX files: an images file (N×H×W unsigned bytes) and a labels file (N unsigned
  * bytes), one channel per image. A directory holds the standard four files, raw or gzipped.
  */
 public final class IdxDataset {
+    private static final Logger LOG = LogManager.getLogger(IdxDataset.class);
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
     public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
     public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
@@ -67,6 +70,7 @@ public final class IdxDataset {
         if (classNames != null && numClasses > classNames.size()) {
             classNames = null;
         }
+        LOG.debug("{}: {} images of {}×{} from {}", description, count, height, width, images);
         return new ByteImageDataset(description, new SampleShape(1, height, width), imageFile.data(), labelBytes,
                 numClasses, classNames);
     }

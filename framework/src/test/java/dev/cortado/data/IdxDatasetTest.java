@@ -165,5 +165,19 @@ class IdxDatasetTest {
         double std = Math.sqrt(sumSq / n - mean * mean);
         assertEquals(Normalize.FASHION_MNIST.mean()[0], mean, 1e-4);
         assertEquals(Normalize.FASHION_MNIST.std()[0], std, 1e-4);
+
+        // One loader epoch over the real training set: Fashion-MNIST is balanced, 6,000 per class.
+        int[] perClass = new int[10];
+        try (DataLoader loader = DataLoader.builder(train).batchSize(64).seed(1)
+                .augmentation(Normalize.FASHION_MNIST).build()) {
+            for (Batch b : loader.epoch()) {
+                for (int r = 0; r < b.size(); r++) {
+                    perClass[(int) b.labels()[r]]++;
+                }
+            }
+        }
+        int[] expected = new int[10];
+        Arrays.fill(expected, 6000);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, perClass);
     }
 }
