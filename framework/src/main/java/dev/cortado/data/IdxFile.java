@@ -16,13 +16,37 @@ import java.util.zip.ZipException;
  * of dimensions, then DD big-endian 32-bit sizes, then the elements. Files may be gzip-compressed; that
  * is recognised by the gzip signature, not the file name.
  */
-public record IdxFile(Path file, int[] dims, byte[] data) {
+public final class IdxFile {
     /** Magic number of an unsigned-byte IDX file with 3 dimensions (images N×H×W). */
     public static final int IMAGES_MAGIC = 0x00000803;
     /** Magic number of an unsigned-byte IDX file with 1 dimension (labels N). */
     public static final int LABELS_MAGIC = 0x00000801;
 
     private static final int GZIP_SIGNATURE = 0x1f8b;
+
+    private final Path file;
+    private final int[] dims;
+    private final byte[] data;
+
+    private IdxFile(Path file, int[] dims, byte[] data) {
+        this.file = file;
+        this.dims = dims;
+        this.data = data;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The sizes from the header, outermost first. */
+    public int[] dims() {
+        return dims.clone();
+    }
+
+    /** The elements, row-major; the caller owns the array (it is not copied, files are large). */
+    public byte[] data() {
+        return data;
+    }
 
     /**
      * Reads an unsigned-byte IDX file and checks that its magic number is {@code expectedMagic} and
