@@ -27,7 +27,6 @@ import org.apache.logging.log4j.Logger;
  */
 public final class Network implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Network.class);
-    private static final int INPUT_INDEX = -1;
 
     private final Backend backend;
     private final Shape inputShape;
@@ -38,6 +37,8 @@ public final class Network implements AutoCloseable {
     private final Tensor[] gradients;
     private final Tensor[] gradientSums;
     private final int[] consumers;
+    /** The network input's slot in {@link #outputs} and {@link #gradients}: one past the last node. */
+    private final int inputSlot;
 
     private record Node(String name, Layer layer, List<String> inputNames, int[] inputs, Shape outputShape) {
     }
@@ -46,17 +47,16 @@ public final class Network implements AutoCloseable {
         this.backend = backend;
         this.inputShape = inputShape;
         this.nodes = List.copyOf(nodes);
-        this.outputs = new Tensor[nodes.size()];
-        this.gradients = new Tensor[nodes.size()];
-        this.gradientSums = new Tensor[nodes.size()];
-        this.consumers = new int[nodes.size()];
+        this.inputSlot = nodes.size();
+        this.outputs = new Tensor[nodes.size() + 1];
+        this.gradients = new Tensor[nodes.size() + 1];
+        this.gradientSums = new Tensor[nodes.size() + 1];
+        this.consumers = new int[nodes.size() + 1];
         List<Parameter> all = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Node node : nodes) {
             for (int i : node.inputs()) {
-                if (i != INPUT_INDEX) {
-                    consumers[i]++;
-                }
+                consumers[i]++;
             }
             for (Parameter p : node.layer().parameters()) {
                 if (!names.add(p.name())) {
@@ -83,6 +83,7 @@ public final class Network implements AutoCloseable {
         }
         Shape input = Shape.of(dims);
         ParameterFactory params = new ParameterFactory(backend, seed);
+        int inputSlot = spec.nodes().size();
         Map<String, Integer> index = new HashMap<>();
         List<String> allNames = spec.nodes().stream().map(NodeSpec::name).toList();
         List<Node> nodes = new ArrayList<>();
@@ -105,7 +106,7 @@ public final class Network implements AutoCloseable {
                 for (int i = 0; i < inputs.length; i++) {
                     String in = inputNames.get(i);
                     if (in.equals(NetworkSpec.INPUT)) {
-                        inputs[i] = INPUT_INDEX;
+                        inputs[i] = inputSlot;
                         shapes.add(input);
                     } else if (index.containsKey(in)) {
                         inputs[i] = index.get(in);
@@ -136,7 +137,7 @@ public final class Network implements AutoCloseable {
                 index.put(node.name(), n);
                 nodes.add(new Node(node.name(), layer, inputNames, inputs, out));
             }
-            requireAllUsed(nodes);
+            requireAllUsed(nodes, inputSlot);
             Network network = new Network(backend, input, nodes);
             LOG.debug("built a network of {} nodes and {} parameters on {}", nodes.size(),
                     network.parameterCount(), backend.name());
@@ -172,13 +173,11 @@ public final class Network implements AutoCloseable {
     }
 
     /** Every node but the last must feed another: a dangling node would get no gradient. */
-    private static void requireAllUsed(List<Node> nodes) {
-        boolean[] used = new boolean[nodes.size()];
+    private static void requireAllUsed(List<Node> nodes, int inputSlot) {
+        boolean[] used = new boolean[inputSlot + 1];
         for (Node node : nodes) {
             for (int i : node.inputs()) {
-                if (i != INPUT_INDEX) {
-                    used[i] = true;
-                }
+                used[i] = true;
             }
         }
         for (int n = 0; n < nodes.size() - 1; n++) {
@@ -207,7 +206,7 @@ public final class Network implements AutoCloseable {
     private List<Shape> inputShapesOf(Node node) {
         List<Shape> in = new ArrayList<>();
         for (int i : node.inputs()) {
-            in.add(i == INPUT_INDEX ? inputShape : nodes.get(i).outputShape());
+            in.add(i == inputSlot ? inputShape : nodes.get(i).outputShape());
         }
         return in;
     }
@@ -257,11 +256,12 @@ public final class Network implements AutoCloseable {
         if (s.rank() != inputShape.rank() || !s.withBatch(1).equals(inputShape)) {
             throw new ShapeMismatchException("network input: expected [N, " + join(inputShape()) + "] but got " + s);
         }
+        outputs[inputSlot] = input;
         for (int n = 0; n < nodes.size(); n++) {
             Node node = nodes.get(n);
             List<Tensor> in = new ArrayList<>(node.inputs().length);
             for (int i : node.inputs()) {
-                in.add(i == INPUT_INDEX ? input : outputs[i]);
+                in.add(outputs[i]);
             }
             outputs[n] = node.layer().forward(in, mode);
         }
@@ -275,9 +275,21 @@ public final class Network implements AutoCloseable {
 
     /**
      * Back-propagates ∂L/∂output through the last forward pass in reverse order, overwriting every
-     * parameter's gradient. Gradients with respect to the network input are not computed.
+     * parameter's gradient. The gradient with respect to the network input is not computed.
      */
     public void backward(Tensor gradOutput) {
+        propagate(gradOutput, false);
+    }
+
+    /**
+     * As {@link #backward}, and also returns ∂L/∂input (for gradient checks, saliency maps or
+     * adversarial inputs). The tensor is the network's and is overwritten by the next call.
+     */
+    public Tensor backwardToInput(Tensor gradOutput) {
+        return propagate(gradOutput, true);
+    }
+
+    private Tensor propagate(Tensor gradOutput, boolean wantInputGradient) {
         int last = nodes.size() - 1;
         if (outputs[last] == null) {
             throw new IllegalStateException("backward before any forward pass");
@@ -293,7 +305,7 @@ public final class Network implements AutoCloseable {
             Node node = nodes.get(n);
             boolean needInput = false;
             for (int i : node.inputs()) {
-                needInput |= i != INPUT_INDEX;
+                needInput |= i != inputSlot || wantInputGradient;
             }
             List<Tensor> in = node.layer().backward(gradients[n], needInput);
             if (!needInput) {
@@ -301,11 +313,12 @@ public final class Network implements AutoCloseable {
             }
             for (int k = 0; k < node.inputs().length; k++) {
                 int i = node.inputs()[k];
-                if (i != INPUT_INDEX) {
+                if (i != inputSlot || wantInputGradient) {
                     accumulate(i, in.get(k), pending);
                 }
             }
         }
+        return wantInputGradient ? gradients[inputSlot] : null;
     }
 
     /**
