@@ -38,7 +38,7 @@ class NetworkGradientTest {
         return net;
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(autoCloseArguments = false)
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void gradientsWithRespectToInputAndParametersMatchFiniteDifferences(Backend backend) {
         float[] x = TestTensors.uniform(1, INPUT.intSize(), -1, 1);
