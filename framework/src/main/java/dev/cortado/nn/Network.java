@@ -200,7 +200,13 @@ public final class Network implements AutoCloseable {
             rows.add(new NetworkSummary.Row(node.name(), node.layer().type(), node.inputNames(),
                     perSample(node.outputShape()), count, node.layer().flops(in)));
         }
-        return new NetworkSummary(perSample(inputShape), rows);
+        long bufferValues = 0;
+        for (Node node : nodes) {
+            for (Tensor t : node.layer().buffers().values()) {
+                bufferValues += t.size();
+            }
+        }
+        return new NetworkSummary(perSample(inputShape), rows, bufferValues);
     }
 
     private List<Shape> inputShapesOf(Node node) {

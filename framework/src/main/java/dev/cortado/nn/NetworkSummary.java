@@ -8,9 +8,10 @@ import java.util.List;
  * the totals. FLOPs count 2 per multiply-add in convolution and dense layers plus 1 per bias add; the
  * other layers count their obvious elementwise work (see each layer's {@link Layer#flops}); data
  * movement (flatten, concat, padding) and dropout (the identity at inference) count 0.
- * {@link #toString()} renders a fixed-width table like Keras's {@code model.summary()}.
+ * {@code bufferValues} counts the non-learnable values checkpoints also keep (batch-norm running
+ * statistics), Keras's "non-trainable params". {@link #toString()} renders a fixed-width table like Keras's {@code model.summary()}.
  */
-public record NetworkSummary(Shape inputShape, List<Row> rows) {
+public record NetworkSummary(Shape inputShape, List<Row> rows, long bufferValues) {
 
     public record Row(String name, String type, List<String> inputs, Shape outputShape, long parameters, long flops) {
     }
@@ -54,6 +55,7 @@ public record NetworkSummary(Shape inputShape, List<Row> rows) {
         }
         b.append(rule).append(System.lineSeparator());
         b.append("Total params: ").append(grouped(totalParameters())).append(System.lineSeparator());
+        b.append("Non-learnable buffer values: ").append(grouped(bufferValues)).append(System.lineSeparator());
         b.append("Forward FLOPs per sample: ").append(grouped(totalFlops())).append(System.lineSeparator());
         return b.toString();
     }

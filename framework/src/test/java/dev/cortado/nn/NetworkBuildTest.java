@@ -76,6 +76,7 @@ class NetworkBuildTest {
                 assertEquals(expected, p.weightDecayMultiplier(), p.name());
                 assertEquals(1f, p.learningRateMultiplier(), p.name());
             }
+            assertEquals(8, net.summary().bufferValues(), "running mean and variance of 4 channels");
             Map<String, ?> buffers = net.buffers();
             assertEquals(List.of("bn.running_mean", "bn.running_var"), List.copyOf(buffers.keySet()));
             float[] slope = backend.download(net.parameters().get(4).value());
