@@ -42,4 +42,20 @@ public final class ShapeCheck {
     public static void perChannel(String op, String name, Tensor vector, Tensor x) {
         require(op, name, vector, Shape.of(x.shape().channels()));
     }
+
+    /** A host array must hold exactly the tensor's elements. */
+    public static void hostLength(String op, float[] host, Tensor tensor) {
+        if (host.length != tensor.size()) {
+            throw new ShapeMismatchException(op + ": host array of " + host.length + " floats and tensor "
+                    + tensor.shape() + " of " + tensor.size() + " elements must have the same length");
+        }
+    }
+
+    /** {@code [offset, offset + tensor.size())} must lie inside the host array. */
+    public static void hostRange(String op, float[] host, int offset, Tensor tensor) {
+        if (offset < 0 || offset > host.length - tensor.size()) {
+            throw new ShapeMismatchException(op + ": host array of " + host.length + " floats has no room for tensor "
+                    + tensor.shape() + " of " + tensor.size() + " elements at offset " + offset);
+        }
+    }
 }

@@ -5,9 +5,23 @@ import java.util.List;
 
 /** Element-wise arithmetic, copies, channel concat and split, bias, and reductions. */
 public interface TensorOps {
-    void copyFromHost(float[] source, Tensor destination);
+    /** Copies {@code destination.size()} floats from {@code source[offset...]}: a batch out of a larger host buffer. */
+    void copyFromHost(float[] source, int offset, Tensor destination);
 
-    void copyToHost(Tensor source, float[] destination);
+    /** Copies all of {@code source} into {@code destination[offset...]}. */
+    void copyToHost(Tensor source, float[] destination, int offset);
+
+    /** Copies a host array of exactly the tensor's size. */
+    default void copyFromHost(float[] source, Tensor destination) {
+        ShapeCheck.hostLength("copyFromHost", source, destination);
+        copyFromHost(source, 0, destination);
+    }
+
+    /** Copies into a host array of exactly the tensor's size. */
+    default void copyToHost(Tensor source, float[] destination) {
+        ShapeCheck.hostLength("copyToHost", destination, source);
+        copyToHost(source, destination, 0);
+    }
 
     /** dst = src; same number of elements. */
     void copy(Tensor source, Tensor destination);

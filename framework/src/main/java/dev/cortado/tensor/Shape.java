@@ -68,20 +68,25 @@ public final class Shape {
 
     /** Product of the dimensions after the channel axis (H·W for NCHW, 1 for N×F). */
     public int spatialSize() {
-        int s = 1;
-        for (int i = 2; i < dims.length; i++) {
-            s *= dims[i];
-        }
-        return s;
+        return productFrom(2, "spatial");
     }
 
     /** Elements per sample: the product of every dimension but the first. */
     public int sampleSize() {
-        int s = 1;
-        for (int i = 1; i < dims.length; i++) {
+        return productFrom(1, "per-sample");
+    }
+
+    /** Product of dims[from..]; fails clearly rather than wrapping around past 2^31-1. */
+    private int productFrom(int from, String what) {
+        long s = 1;
+        for (int i = from; i < dims.length; i++) {
             s *= dims[i];
         }
-        return s;
+        if (s > Integer.MAX_VALUE) {
+            throw new IllegalStateException("shape " + this + " has " + s + " " + what
+                    + " elements, more than a host array holds");
+        }
+        return (int) s;
     }
 
     public int height() {

@@ -8,10 +8,11 @@ import java.util.stream.Stream;
 /**
  * The backends a conformance test runs against: the CPU backend always, the CUDA backend where a
  * device exists. Use as {@code @MethodSource("dev.cortado.backend.BackendsUnderTest#all")}.
- * {@link #reference()} is the CPU backend the others are compared with.
+ * {@link #reference()} is the CPU backend the others are compared with. The backends are shared
+ * by all tests and survive JUnit's closing of parameterized-test arguments.
  */
 public final class BackendsUnderTest {
-    private static final CpuBackend CPU = new CpuBackend(2);
+    private static final Backend CPU = new SharedBackend(new CpuBackend(2));
     private static List<Backend> all;
 
     private BackendsUnderTest() {
@@ -25,7 +26,7 @@ public final class BackendsUnderTest {
         if (all == null) {
             all = new ArrayList<>();
             all.add(CPU);
-            all.addAll(GpuBackendsUnderTest.present());
+            GpuBackendsUnderTest.present().forEach(b -> all.add(new SharedBackend(b)));
         }
         return all.stream();
     }

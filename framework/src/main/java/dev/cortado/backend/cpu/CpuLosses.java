@@ -1,28 +1,150 @@
 package dev.cortado.backend.cpu;
 
-import dev.cortado.backend.*;
+import dev.cortado.backend.LossOps;
+import dev.cortado.backend.ShapeCheck;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
-import java.util.List;
 
+/**
+ * Losses with mean reduction. Each sum is a {@link BlockedSum}, so the loss of a batch is the same
+ * double whatever the thread count. The gradient is written from each element's own values only, so
+ * {@code grad} may alias the logits or prediction.
+ */
 final class CpuLosses implements LossOps {
-    private final ParallelLoop loop;
+    private static final int BLOCK = 4096;
+    private static final int BLOCKS_PER_TASK = 4;
+
+    private final BlockedSum sum;
 
     CpuLosses(ParallelLoop loop) {
-        this.loop = loop;
+        this.sum = new BlockedSum(loop);
     }
 
+    /**
+     * With lse = log Σ_c exp(z_c) and target t = (1-ε)·onehot(label) + ε/C, the row loss is
+     * Σ_c t_c·(lse - z_c) = lse - (1-ε)·z_label - (ε/C)·Σ_c z_c, and ∂loss/∂z = (softmax(z) - t)/N.
+     */
     @Override
     public float softmaxCrossEntropy(Tensor logits, Tensor labels, float labelSmoothing, Tensor grad) {
-        throw new UnsupportedOperationException("CpuLosses: not implemented yet");
+        String op = "softmax cross-entropy";
+        ShapeCheck.rank(op, "logits", logits, 2);
+        Shape shape = logits.shape();
+        int n = shape.batch();
+        int classes = shape.channels();
+        ShapeCheck.require(op, "labels", labels, Shape.of(n));
+        if (grad != null) {
+            ShapeCheck.same(op, "logits", logits, "grad", grad);
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException(op + ": label smoothing must lie in [0, 1], got " + labelSmoothing);
+        }
+        requireNonEmpty(op, "logits", logits);
+        float[] z = HostArrays.of(op, logits);
+        float[] y = HostArrays.of(op, labels);
+        float[] g = grad == null ? null : HostArrays.of(op, grad);
+        for (int row = 0; row < n; row++) {
+            float label = y[row];
+            if (!(label >= 0 && label < classes) || label != Math.rint(label)) {
+                throw new IllegalArgumentException(op + ": label " + label + " at row " + row
+                        + " is not a class index in [0, " + classes + ") for logits " + shape);
+            }
+        }
+        double onTarget = 1.0 - labelSmoothing;
+        double uniform = (double) labelSmoothing / classes;
+        float invN = 1f / n;
+        double total = sum.sum(n, Math.max(1, BLOCK / classes), BLOCKS_PER_TASK, (from, to) -> {
+            double partial = 0;
+            for (int row = from; row < to; row++) {
+                int base = row * classes;
+                int label = (int) y[row];
+                float max = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    max = Math.max(max, z[base + c]);
+                }
+                double expSum = 0;
+                double logitSum = 0;
+                for (int c = 0; c < classes; c++) {
+                    expSum += Math.exp(z[base + c] - max);
+                    logitSum += z[base + c];
+                }
+                double lse = max + Math.log(expSum);
+                partial += lse - onTarget * z[base + label] - uniform * logitSum;
+                if (g != null) {
+                    for (int c = 0; c < classes; c++) {
+                        double target = (c == label ? onTarget : 0) + uniform;
+                        g[base + c] = (float) ((Math.exp(z[base + c] - lse) - target) * invN);
+                    }
+                }
+            }
+            return partial;
+        });
+        return (float) (total / n);
     }
 
+    /**
+     * -[t·log σ(z) + (1-t)·log(1-σ(z))] = max(z, 0) - z·t + log(1 + e^-|z|), the form that neither
+     * overflows nor takes the log of an underflowed σ; its derivative is σ(z) - t.
+     */
     @Override
     public float binaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Tensor grad) {
-        throw new UnsupportedOperationException("CpuLosses: not implemented yet");
+        String op = "binary cross-entropy with logits";
+        ShapeCheck.same(op, "logits", logits, "targets", targets);
+        if (grad != null) {
+            ShapeCheck.same(op, "logits", logits, "grad", grad);
+        }
+        requireNonEmpty(op, "logits", logits);
+        float[] z = HostArrays.of(op, logits);
+        float[] t = HostArrays.of(op, targets);
+        float[] g = grad == null ? null : HostArrays.of(op, grad);
+        int count = logits.shape().intSize();
+        float invCount = 1f / count;
+        double total = sum.sum(count, BLOCK, BLOCKS_PER_TASK, (from, to) -> {
+            double partial = 0;
+            for (int i = from; i < to; i++) {
+                float zi = z[i];
+                float ti = t[i];
+                partial += Math.max(zi, 0) - (double) zi * ti + Math.log1p(Math.exp(-Math.abs(zi)));
+                if (g != null) {
+                    g[i] = (CpuActivations.sigmoid(zi) - ti) * invCount;
+                }
+            }
+            return partial;
+        });
+        return (float) (total / count);
     }
 
+    /** mean (p - t)², gradient 2(p - t)/count. */
     @Override
     public float meanSquaredError(Tensor prediction, Tensor target, Tensor grad) {
-        throw new UnsupportedOperationException("CpuLosses: not implemented yet");
+        String op = "mean squared error";
+        ShapeCheck.same(op, "prediction", prediction, "target", target);
+        if (grad != null) {
+            ShapeCheck.same(op, "prediction", prediction, "grad", grad);
+        }
+        requireNonEmpty(op, "prediction", prediction);
+        float[] p = HostArrays.of(op, prediction);
+        float[] t = HostArrays.of(op, target);
+        float[] g = grad == null ? null : HostArrays.of(op, grad);
+        int count = prediction.shape().intSize();
+        float twoOverCount = 2f / count;
+        double total = sum.sum(count, BLOCK, BLOCKS_PER_TASK, (from, to) -> {
+            double partial = 0;
+            for (int i = from; i < to; i++) {
+                float d = p[i] - t[i];
+                partial += (double) d * d;
+                if (g != null) {
+                    g[i] = d * twoOverCount;
+                }
+            }
+            return partial;
+        });
+        return (float) (total / count);
+    }
+
+    private static void requireNonEmpty(String op, String name, Tensor t) {
+        if (t.size() == 0) {
+            throw new ShapeMismatchException(op + ": the mean of an empty " + name + " " + t.shape() + " is undefined");
+        }
     }
 }

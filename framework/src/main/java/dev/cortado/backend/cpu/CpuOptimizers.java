@@ -1,10 +1,20 @@
 package dev.cortado.backend.cpu;
 
-import dev.cortado.backend.*;
+import dev.cortado.backend.OptimizerOps;
+import dev.cortado.backend.OptimizerUpdate;
+import dev.cortado.backend.ShapeCheck;
 import dev.cortado.tensor.Tensor;
-import java.util.List;
 
+/**
+ * The fused updates of {@link OptimizerOps}, one pass over the parameter per call. Each loop body is
+ * the per-element formula in float arithmetic, written in the order the CUDA kernels evaluate it;
+ * L2 weight decay enters as {@code g + wd·w} (except in AdamW) and the updates only read the gradient;
+ * {@link #addL1Gradient} is the one op that writes it.
+ */
 final class CpuOptimizers implements OptimizerOps {
+    /** Elements a worker takes at least; an update is a few flops per element. */
+    private static final int GRAIN = 1 << 15;
+
     private final ParallelLoop loop;
 
     CpuOptimizers(ParallelLoop loop) {
@@ -13,42 +23,174 @@ final class CpuOptimizers implements OptimizerOps {
 
     @Override
     public void sgd(Tensor w, Tensor g, OptimizerUpdate.Sgd u) {
-        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+        checkShapes("sgd", w, g);
+        float[] ws = HostArrays.of("sgd", w);
+        float[] gs = HostArrays.of("sgd", g);
+        float lr = u.learningRate();
+        float wd = u.weightDecay();
+        loop.forRange(w.shape().intSize(), GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float dx = gs[i] + wd * ws[i];
+                ws[i] = ws[i] - lr * dx;
+            }
+        });
     }
 
     @Override
     public void momentum(Tensor w, Tensor g, Tensor velocity, OptimizerUpdate.Momentum u) {
-        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+        String op = u.nesterov() ? "nesterov" : "momentum";
+        checkShapes(op, w, g);
+        ShapeCheck.same(op, "w", w, "velocity", velocity);
+        float[] ws = HostArrays.of(op, w);
+        float[] gs = HostArrays.of(op, g);
+        float[] vs = HostArrays.of(op, velocity);
+        float lr = u.learningRate();
+        float rho = u.momentum();
+        float wd = u.weightDecay();
+        boolean nesterov = u.nesterov();
+        loop.forRange(w.shape().intSize(), GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float dx = gs[i] + wd * ws[i];
+                float vOld = vs[i];
+                float v = rho * vOld - lr * dx;
+                vs[i] = v;
+                // Nesterov in the decks' change of variables: x += -ρ·v_old + (1+ρ)·v.
+                ws[i] = nesterov ? ws[i] + (-rho * vOld + (1 + rho) * v) : ws[i] + v;
+            }
+        });
     }
 
     @Override
     public void adaGrad(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.AdaGrad u) {
-        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+        checkShapes("adaGrad", w, g);
+        ShapeCheck.same("adaGrad", "w", w, "cache", cache);
+        float[] ws = HostArrays.of("adaGrad", w);
+        float[] gs = HostArrays.of("adaGrad", g);
+        float[] cs = HostArrays.of("adaGrad", cache);
+        float lr = u.learningRate();
+        float eps = u.epsilon();
+        float wd = u.weightDecay();
+        loop.forRange(w.shape().intSize(), GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float dx = gs[i] + wd * ws[i];
+                float c = cs[i] + dx * dx;
+                cs[i] = c;
+                ws[i] = ws[i] - lr * dx / (sqrt(c) + eps);
+            }
+        });
     }
 
     @Override
     public void adaDelta(Tensor w, Tensor g, Tensor squaredGrad, Tensor squaredDelta, OptimizerUpdate.AdaDelta u) {
-        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+        checkShapes("adaDelta", w, g);
+        ShapeCheck.same("adaDelta", "w", w, "squaredGrad", squaredGrad);
+        ShapeCheck.same("adaDelta", "w", w, "squaredDelta", squaredDelta);
+        float[] ws = HostArrays.of("adaDelta", w);
+        float[] gs = HostArrays.of("adaDelta", g);
+        float[] eg2 = HostArrays.of("adaDelta", squaredGrad);
+        float[] ed2 = HostArrays.of("adaDelta", squaredDelta);
+        float lr = u.learningRate();
+        float rho = u.rho();
+        float eps = u.epsilon();
+        float wd = u.weightDecay();
+        loop.forRange(w.shape().intSize(), GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float dx = gs[i] + wd * ws[i];
+                float g2 = rho * eg2[i] + (1 - rho) * dx * dx;
+                // Zeiler 2012, Algorithm 1: RMS[Δx]_{t-1} / RMS[g]_t, so the step has the units of x.
+                float delta = -sqrt(ed2[i] + eps) / sqrt(g2 + eps) * dx;
+                eg2[i] = g2;
+                ed2[i] = rho * ed2[i] + (1 - rho) * delta * delta;
+                ws[i] = ws[i] + lr * delta;
+            }
+        });
     }
 
     @Override
     public void rmsProp(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.RmsProp u) {
-        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+        checkShapes("rmsProp", w, g);
+        ShapeCheck.same("rmsProp", "w", w, "cache", cache);
+        float[] ws = HostArrays.of("rmsProp", w);
+        float[] gs = HostArrays.of("rmsProp", g);
+        float[] cs = HostArrays.of("rmsProp", cache);
+        float lr = u.learningRate();
+        float rho = u.rho();
+        float eps = u.epsilon();
+        float wd = u.weightDecay();
+        loop.forRange(w.shape().intSize(), GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float dx = gs[i] + wd * ws[i];
+                float c = rho * cs[i] + (1 - rho) * dx * dx;
+                cs[i] = c;
+                ws[i] = ws[i] - lr * dx / (sqrt(c) + eps);
+            }
+        });
     }
 
     @Override
     public void adam(Tensor w, Tensor g, Tensor m, Tensor v, OptimizerUpdate.Adam u) {
-        throw new UnsupportedOperationException("CpuOptimizers: not implemented yet");
+        String op = u.decoupled() ? "adamW" : "adam";
+        checkShapes(op, w, g);
+        ShapeCheck.same(op, "w", w, "m", m);
+        ShapeCheck.same(op, "w", w, "v", v);
+        float[] ws = HostArrays.of(op, w);
+        float[] gs = HostArrays.of(op, g);
+        float[] ms = HostArrays.of(op, m);
+        float[] vs = HostArrays.of(op, v);
+        float lr = u.learningRate();
+        float beta1 = u.beta1();
+        float beta2 = u.beta2();
+        float eps = u.epsilon();
+        float wd = u.weightDecay();
+        boolean decoupled = u.decoupled();
+        // The bias corrections 1 - β^t are one number per step: computed once in double (β^t for a
+        // large t underflows to 0 harmlessly) and handed to the loop as floats, as to a kernel.
+        float correction1 = (float) (1 - Math.pow(beta1, u.step()));
+        float correction2 = (float) (1 - Math.pow(beta2, u.step()));
+        loop.forRange(w.shape().intSize(), GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float x = ws[i];
+                float dx = gs[i];
+                if (decoupled) {
+                    // AdamW: shrink the weight first, outside the moment estimates (PyTorch's order).
+                    x = x - lr * wd * x;
+                } else {
+                    dx = dx + wd * x;
+                }
+                float m1 = beta1 * ms[i] + (1 - beta1) * dx;
+                float m2 = beta2 * vs[i] + (1 - beta2) * dx * dx;
+                ms[i] = m1;
+                vs[i] = m2;
+                float mHat = m1 / correction1;
+                float vHat = m2 / correction2;
+                ws[i] = x - lr * mHat / (sqrt(vHat) + eps);
+            }
+        });
+    }
+
+    /** Correctly rounded float square root, as CUDA's sqrtf. */
+    private static float sqrt(float x) {
+        return (float) Math.sqrt(x);
+    }
+
+    /** The weight and its gradient must match; a gradient aliasing the weight would be overwritten. */
+    private static void checkShapes(String op, Tensor w, Tensor g) {
+        ShapeCheck.same(op, "w", w, "g", g);
+        if (w.buffer() == g.buffer()) {
+            throw new IllegalArgumentException(op + ": w " + w + " and g " + g + " share one buffer;"
+                    + " the gradient must be a tensor of its own");
+        }
     }
 
     @Override
     public void addL1Gradient(Tensor w, float strength, Tensor g) {
         ShapeCheck.same("addL1Gradient", "w", w, "g", g);
-        float[] wa = HostArrays.of("addL1Gradient", w);
-        float[] ga = HostArrays.of("addL1Gradient", g);
-        loop.forRange((int) w.size(), 1 << 15, (from, to) -> {
+        float[] ws = HostArrays.of("addL1Gradient", w);
+        float[] gs = HostArrays.of("addL1Gradient", g);
+        // d/dw strength·|w| = strength·sign(w), with the subgradient 0 at w = 0 (signum(0) = 0).
+        loop.forRange(w.shape().intSize(), GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
-                ga[i] += strength * Math.signum(wa[i]);
+                gs[i] = gs[i] + strength * Math.signum(ws[i]);
             }
         });
     }

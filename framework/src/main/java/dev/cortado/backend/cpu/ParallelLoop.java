@@ -63,10 +63,15 @@ public final class ParallelLoop implements AutoCloseable {
                 }
             });
         }
+        // The caller's own chunk counts as inside a worker too: a nested loop started from it would
+        // otherwise queue half its work behind the workers' chunks and leave the caller waiting.
+        insideWorker.set(true);
         try {
             body.run(0, (int) ((long) count / chunks));
         } catch (Throwable e) {
             failure.compareAndSet(null, e);
+        } finally {
+            insideWorker.set(false);
         }
         try {
             done.await();

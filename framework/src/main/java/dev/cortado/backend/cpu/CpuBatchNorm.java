@@ -1,0 +1,230 @@
+package dev.cortado.backend.cpu;
+
+import dev.cortado.backend.BatchNormSpec;
+import dev.cortado.backend.ShapeCheck;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.ShapeMismatchException;
+import dev.cortado.tensor.Tensor;
+
+/**
+ * Batch normalization (Ioffe and Szegedy 2015, Algorithm 1) over every dimension but the channel
+ * axis: channel = dimension 1, and the m = N·(product of dimensions ≥ 2) values of one channel form
+ * its batch. Work is split over channels; each task walks the tensor plane by plane (contiguous
+ * memory) and accumulates its channels' sums in double in a reused workspace.
+ */
+final class CpuBatchNorm {
+    /** Elements per parallel task: below this, threads cost more than they save. */
+    private static final int GRAIN_ELEMENTS = 1 << 15;
+
+    private final ParallelLoop loop;
+    /** Per channel: shift K, Σ(x-K), Σ(x-K)² in training; Σdy, Σdy·(x-μ) in backward. */
+    private double[] sums = new double[0];
+
+    CpuBatchNorm(ParallelLoop loop) {
+        this.loop = loop;
+    }
+
+    void trainingForward(Tensor x, Tensor gamma, Tensor beta, BatchNormSpec spec, Tensor runningMean,
+                         Tensor runningVar, Tensor y, Tensor savedMean, Tensor savedInvStd) {
+        String op = "batch norm training forward";
+        requireInput(op, x);
+        ShapeCheck.same(op, "x", x, "y", y);
+        ShapeCheck.perChannel(op, "gamma", gamma, x);
+        ShapeCheck.perChannel(op, "beta", beta, x);
+        ShapeCheck.perChannel(op, "running mean", runningMean, x);
+        ShapeCheck.perChannel(op, "running var", runningVar, x);
+        ShapeCheck.perChannel(op, "saved mean", savedMean, x);
+        ShapeCheck.perChannel(op, "saved inverse std", savedInvStd, x);
+        Shape shape = x.shape();
+        int n = shape.batch();
+        int channels = shape.channels();
+        int spatial = shape.spatialSize();
+        long m = (long) n * spatial;
+        if (m < 2) {
+            // The unbiased variance m/(m-1)·σ² of the running statistics needs two values (PyTorch refuses too).
+            throw new ShapeMismatchException(op + ": need more than one value per channel to compute batch"
+                    + " statistics, got x " + shape);
+        }
+        float[] xs = HostArrays.of(op, x);
+        float[] g = HostArrays.of(op, gamma);
+        float[] b = HostArrays.of(op, beta);
+        float[] rMean = HostArrays.of(op, runningMean);
+        float[] rVar = HostArrays.of(op, runningVar);
+        float[] ys = HostArrays.of(op, y);
+        float[] sMean = HostArrays.of(op, savedMean);
+        float[] sInvStd = HostArrays.of(op, savedInvStd);
+        double[] acc = workspace(3 * channels);
+        double eps = spec.epsilon();
+        double momentum = spec.momentum();
+        double unbias = (double) m / (m - 1);
+
+        loop.forRange(channels, grain(m), (c0, c1) -> {
+            // Shifted sums (Chan, Golub and LeVeque 1983): subtracting one sample K of the channel keeps
+            // Σ(x-K)² - (Σ(x-K))²/m free of cancellation when the mean is large against the spread.
+            for (int c = c0; c < c1; c++) {
+                acc[3 * c] = xs[c * spatial];
+                acc[3 * c + 1] = 0;
+                acc[3 * c + 2] = 0;
+            }
+            for (int i = 0; i < n; i++) {
+                for (int c = c0; c < c1; c++) {
+                    int base = (i * channels + c) * spatial;
+                    double shift = acc[3 * c];
+                    double s1 = 0;
+                    double s2 = 0;
+                    for (int k = base; k < base + spatial; k++) {
+                        double d = xs[k] - shift;
+                        s1 += d;
+                        s2 += d * d;
+                    }
+                    acc[3 * c + 1] += s1;
+                    acc[3 * c + 2] += s2;
+                }
+            }
+            for (int c = c0; c < c1; c++) {
+                double s1 = acc[3 * c + 1];
+                double mean = acc[3 * c] + s1 / m;
+                double var = Math.max(0, (acc[3 * c + 2] - s1 * s1 / m) / m);
+                double invStd = 1 / Math.sqrt(var + eps);
+                sMean[c] = (float) mean;
+                sInvStd[c] = (float) invStd;
+                rMean[c] = (float) ((1 - momentum) * rMean[c] + momentum * mean);
+                rVar[c] = (float) ((1 - momentum) * rVar[c] + momentum * unbias * var);
+            }
+            for (int i = 0; i < n; i++) {
+                for (int c = c0; c < c1; c++) {
+                    normalizePlane(xs, ys, (i * channels + c) * spatial, spatial,
+                            sMean[c], (float) (g[c] * (double) sInvStd[c]), b[c]);
+                }
+            }
+        });
+    }
+
+    void inferenceForward(Tensor x, Tensor gamma, Tensor beta, BatchNormSpec spec, Tensor runningMean,
+                          Tensor runningVar, Tensor y) {
+        String op = "batch norm inference forward";
+        requireInput(op, x);
+        ShapeCheck.same(op, "x", x, "y", y);
+        ShapeCheck.perChannel(op, "gamma", gamma, x);
+        ShapeCheck.perChannel(op, "beta", beta, x);
+        ShapeCheck.perChannel(op, "running mean", runningMean, x);
+        ShapeCheck.perChannel(op, "running var", runningVar, x);
+        Shape shape = x.shape();
+        int channels = shape.channels();
+        int spatial = shape.spatialSize();
+        int planes = shape.batch() * channels;
+        float[] xs = HostArrays.of(op, x);
+        float[] g = HostArrays.of(op, gamma);
+        float[] b = HostArrays.of(op, beta);
+        float[] rMean = HostArrays.of(op, runningMean);
+        float[] rVar = HostArrays.of(op, runningVar);
+        float[] ys = HostArrays.of(op, y);
+        double eps = spec.epsilon();
+        loop.forRange(planes, grain(spatial), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int c = p % channels;
+                float scale = (float) (g[c] / Math.sqrt(rVar[c] + eps));
+                normalizePlane(xs, ys, p * spatial, spatial, rMean[c], scale, b[c]);
+            }
+        });
+    }
+
+    /**
+     * With x̂ = (x-μ)·invStd over the m values of a channel: dβ = Σdy, dγ = Σdy·x̂ and
+     * dx = γ·invStd/m·(m·dy - dβ - x̂·dγ), the closed form of the chain rule through μ and σ².
+     */
+    void backward(Tensor x, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd,
+                  Tensor dx, Tensor dgamma, Tensor dbeta) {
+        String op = "batch norm backward";
+        requireInput(op, x);
+        ShapeCheck.same(op, "x", x, "dy", dy);
+        ShapeCheck.same(op, "x", x, "dx", dx);
+        ShapeCheck.perChannel(op, "gamma", gamma, x);
+        ShapeCheck.perChannel(op, "saved mean", savedMean, x);
+        ShapeCheck.perChannel(op, "saved inverse std", savedInvStd, x);
+        ShapeCheck.perChannel(op, "dgamma", dgamma, x);
+        ShapeCheck.perChannel(op, "dbeta", dbeta, x);
+        Shape shape = x.shape();
+        int n = shape.batch();
+        int channels = shape.channels();
+        int spatial = shape.spatialSize();
+        long m = (long) n * spatial;
+        float[] xs = HostArrays.of(op, x);
+        float[] dys = HostArrays.of(op, dy);
+        float[] g = HostArrays.of(op, gamma);
+        float[] sMean = HostArrays.of(op, savedMean);
+        float[] sInvStd = HostArrays.of(op, savedInvStd);
+        float[] dxs = HostArrays.of(op, dx);
+        float[] dg = HostArrays.of(op, dgamma);
+        float[] db = HostArrays.of(op, dbeta);
+        double[] acc = workspace(2 * channels);
+
+        loop.forRange(channels, grain(m), (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                acc[2 * c] = 0;
+                acc[2 * c + 1] = 0;
+            }
+            for (int i = 0; i < n; i++) {
+                for (int c = c0; c < c1; c++) {
+                    int base = (i * channels + c) * spatial;
+                    float mean = sMean[c];
+                    double sumDy = 0;
+                    double sumDyXc = 0;
+                    for (int k = base; k < base + spatial; k++) {
+                        sumDy += dys[k];
+                        sumDyXc += (double) dys[k] * (xs[k] - mean);
+                    }
+                    acc[2 * c] += sumDy;
+                    acc[2 * c + 1] += sumDyXc;
+                }
+            }
+            for (int c = c0; c < c1; c++) {
+                double invStd = sInvStd[c];
+                double dBeta = acc[2 * c];
+                double dGamma = acc[2 * c + 1] * invStd;
+                db[c] = (float) dBeta;
+                dg[c] = (float) dGamma;
+                // dx = a·dy + b + k·(x-μ), the formula above expanded per channel.
+                double a = g[c] * invStd;
+                acc[2 * c] = -a * dBeta / m;
+                acc[2 * c + 1] = -a * invStd * dGamma / m;
+            }
+            for (int i = 0; i < n; i++) {
+                for (int c = c0; c < c1; c++) {
+                    int base = (i * channels + c) * spatial;
+                    float mean = sMean[c];
+                    float a = (float) (g[c] * (double) sInvStd[c]);
+                    float b = (float) acc[2 * c];
+                    float k = (float) acc[2 * c + 1];
+                    for (int j = base; j < base + spatial; j++) {
+                        dxs[j] = a * dys[j] + b + k * (xs[j] - mean);
+                    }
+                }
+            }
+        });
+    }
+
+    private static void normalizePlane(float[] xs, float[] ys, int base, int spatial, float mean, float scale,
+                                       float shift) {
+        for (int k = base; k < base + spatial; k++) {
+            ys[k] = (xs[k] - mean) * scale + shift;
+        }
+    }
+
+    private static void requireInput(String op, Tensor x) {
+        if (x.shape().rank() < 2) {
+            throw new ShapeMismatchException(op + ": x must be [N, C, ...] (N×F or NCHW), got " + x.shape());
+        }
+    }
+
+    private static int grain(long elementsPerItem) {
+        return (int) Math.max(1, GRAIN_ELEMENTS / Math.max(1, elementsPerItem));
+    }
+
+    private double[] workspace(int length) {
+        if (sums.length < length) {
+            sums = new double[length];
+        }
+        return sums;
+    }
+}

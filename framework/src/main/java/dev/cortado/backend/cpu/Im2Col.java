@@ -1,0 +1,96 @@
+package dev.cortado.backend.cpu;
+
+import java.util.Arrays;
+
+/**
+ * Unrolls the receptive fields of one NCHW sample into the columns of a matrix (im2col, Chellapilla
+ * et al. 2006; Caffe's im2col_cpu) and folds such a matrix back, summing overlaps (col2im). Row
+ * {@code (c·kh + i)·kw + j} holds, for every output pixel (oy, ox), the input pixel
+ * {@code (oy·sh − ph + i·dh, ox·sw − pw + j·dw)} of channel c, or 0 where that falls in the padding.
+ * Both work on a channel range so callers can split a sample across threads.
+ */
+final class Im2Col {
+    private Im2Col() {
+    }
+
+    /** Fills the rows of channels [cFrom, cTo) of {@code col} from the sample at {@code x[xOff]}. */
+    static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int cFrom, int cTo) {
+        int ow = g.outWidth();
+        int plane = g.inputPlane();
+        for (int c = cFrom; c < cTo; c++) {
+            int channelBase = xOff + c * plane;
+            for (int i = 0; i < g.kernelH(); i++) {
+                for (int j = 0; j < g.kernelW(); j++) {
+                    int row = colOff + ((c * g.kernelH() + i) * g.kernelW() + j) * g.colCols();
+                    int dx = j * g.dilationW() - g.padW();
+                    int oxFrom = firstInside(dx, g.strideW());
+                    int oxTo = endInside(dx, g.strideW(), g.width(), ow);
+                    for (int oy = 0; oy < g.outHeight(); oy++) {
+                        int out = row + oy * ow;
+                        int iy = oy * g.strideH() - g.padH() + i * g.dilationH();
+                        if (iy < 0 || iy >= g.height() || oxFrom >= oxTo) {
+                            Arrays.fill(col, out, out + ow, 0f);
+                            continue;
+                        }
+                        Arrays.fill(col, out, out + oxFrom, 0f);
+                        int src = channelBase + iy * g.width() + dx;
+                        if (g.strideW() == 1) {
+                            System.arraycopy(x, src + oxFrom, col, out + oxFrom, oxTo - oxFrom);
+                        } else {
+                            for (int ox = oxFrom; ox < oxTo; ox++) {
+                                col[out + ox] = x[src + ox * g.strideW()];
+                            }
+                        }
+                        Arrays.fill(col, out + oxTo, out + ow, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds every entry of {@code col} back onto the input pixel it was read from, for channels
+     * [cFrom, cTo) of the sample at {@code dx[dxOff]}; those planes are zeroed first.
+     */
+    static void col2im(ConvGeometry g, float[] col, int colOff, float[] dx, int dxOff, int cFrom, int cTo) {
+        int ow = g.outWidth();
+        int plane = g.inputPlane();
+        Arrays.fill(dx, dxOff + cFrom * plane, dxOff + cTo * plane, 0f);
+        for (int c = cFrom; c < cTo; c++) {
+            int channelBase = dxOff + c * plane;
+            for (int i = 0; i < g.kernelH(); i++) {
+                for (int j = 0; j < g.kernelW(); j++) {
+                    int row = colOff + ((c * g.kernelH() + i) * g.kernelW() + j) * g.colCols();
+                    int shift = j * g.dilationW() - g.padW();
+                    int oxFrom = firstInside(shift, g.strideW());
+                    int oxTo = endInside(shift, g.strideW(), g.width(), ow);
+                    for (int oy = 0; oy < g.outHeight(); oy++) {
+                        int iy = oy * g.strideH() - g.padH() + i * g.dilationH();
+                        if (iy < 0 || iy >= g.height()) {
+                            continue;
+                        }
+                        int in = row + oy * ow;
+                        int dst = channelBase + iy * g.width() + shift;
+                        int sw = g.strideW();
+                        for (int ox = oxFrom; ox < oxTo; ox++) {
+                            dx[dst + ox * sw] += col[in + ox];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first ox with ox·stride + shift ≥ 0. */
+    private static int firstInside(int shift, int stride) {
+        return shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+    }
+
+    /** One past the last ox (at most outWidth) with ox·stride + shift < width. */
+    private static int endInside(int shift, int stride, int width, int outWidth) {
+        if (shift >= width) {
+            return 0;
+        }
+        return Math.min(outWidth, (width - shift + stride - 1) / stride);
+    }
+}
