@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Layers reallocate their buffers when the batch size changes, and each sample's result stays its own. */
 class BatchSizeTest {
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void aBatchGivesEachSampleItsSingleSampleResult(Backend backend) {
         Shape sample = Shape.of(2, 6, 6);

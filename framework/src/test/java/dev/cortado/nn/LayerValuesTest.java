@@ -18,7 +18,7 @@ class LayerValuesTest {
         backend.tensors().copyFromHost(values, p.value());
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void denseComputesXTimesWTransposedPlusBiasOnAFlattenedFeatureMap(Backend backend) {
         // x [1, 1, 2, 2] = (1, 2, 3, 4) read as 4 features; W [2, 4]; y_j = Σ_i W[j, i]·x_i + b_j.
@@ -40,7 +40,7 @@ class LayerValuesTest {
         }
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void zeroPadShortcutSubsamplesAndPadsChannelsOnBothSides(Backend backend) {
         // [1, 2, 4, 4] -> stride 2 keeps rows and columns 0 and 2; 2 -> 6 channels puts 2 zero
@@ -73,7 +73,7 @@ class LayerValuesTest {
         }
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void residualGradientsAreSummedOverEveryUse(Backend backend) {
         // y = x + x + relu(x) with the input read three times: dL/dx = dy·(2 + [x > 0]).
@@ -88,7 +88,7 @@ class LayerValuesTest {
         }
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void flattenIsAViewAndSoftmaxGivesProbabilities(Backend backend) {
         try (Network net = NetworkBuilder.input(Shape.of(1, 1, 3)).flatten("flat").softmax("prob").build(backend, 1);
@@ -109,7 +109,7 @@ class LayerValuesTest {
         }
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void preluAndLrnAndAveragePoolingPassTheGradientCheck(Backend backend) {
         Shape shape = Shape.nchw(2, 3, 4, 4);

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** TRAIN and EVAL: dropout and batch norm behave differently, everything else identically. */
 class ModeTest {
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void dropoutIsTheIdentityInEvalAndInvertedInTrain(Backend backend) {
         float[] x = TestTensors.uniform(3, 4 * 50, 0.5f, 1.5f);
@@ -45,7 +45,7 @@ class ModeTest {
         }
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void batchNormUsesBatchStatisticsInTrainAndRunningStatisticsInEval(Backend backend) {
         // One feature over a batch of 4: μ_B = 2.5, σ²_B = 1.25 (biased), 5/3 unbiased.
@@ -80,7 +80,7 @@ class ModeTest {
         }
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void batchNormBackwardInEvalTreatsTheStatisticsAsConstants(Backend backend) {
         // Fine-tuning with frozen statistics: L = ⟨dy, γ·(x - μ_run)/√(σ²_run + ε) + β⟩.

@@ -27,7 +27,7 @@ class NetworkBuildTest {
                 .dense("fc3", 10);
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void lenet5HasExactly61706Parameters(Backend backend) {
         try (Network net = lenet5().build(backend, 1)) {
@@ -64,7 +64,7 @@ class NetworkBuildTest {
         }
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void biasesAndNormalizationParametersCarryNoWeightDecay(Backend backend) {
         try (Network net = NetworkBuilder.input(Shape.of(3, 8, 8))
@@ -88,7 +88,7 @@ class NetworkBuildTest {
         }
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void theSameSeedGivesTheSameWeights(Backend backend) {
         try (Network a = lenet5().build(backend, 7); Network b = lenet5().build(backend, 7);
@@ -108,7 +108,7 @@ class NetworkBuildTest {
         }
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void builderAndSpecAreOnePath(Backend backend) {
         NetworkSpec spec = lenet5().spec();
@@ -121,7 +121,7 @@ class NetworkBuildTest {
         }
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void aShapeMismatchNamesTheNodeAndBothShapes(Backend backend) {
         NetworkBuilder b = NetworkBuilder.input(Shape.of(3, 8, 8))
@@ -134,7 +134,7 @@ class NetworkBuildTest {
         assertTrue(e.getMessage().contains("[1, 5, 4, 4]"), e.getMessage());
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void aKernelLargerThanItsInputIsReportedAtBuildTime(Backend backend) {
         NetworkBuilder b = NetworkBuilder.input(Shape.of(1, 4, 4)).relu("relu").maxPool("pool", 2, 2)
@@ -145,7 +145,7 @@ class NetworkBuildTest {
         assertTrue(e.getMessage().contains("[8, 1, 5, 5]"), e.getMessage());
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void concatNeedsMatchingSpatialSizes(Backend backend) {
         NetworkBuilder b = NetworkBuilder.input(Shape.of(2, 8, 8)).maxPool("half", 2, 2).concat("cat", "input", "half");
@@ -154,7 +154,7 @@ class NetworkBuildTest {
                 && e.getMessage().contains("[1, 2, 4, 4]"), e.getMessage());
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void unknownDuplicateLateAndUnusedNamesAreRejected(Backend backend) {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () ->
@@ -180,7 +180,7 @@ class NetworkBuildTest {
         assertTrue(reserved.getMessage().contains("reserved"), reserved.getMessage());
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void aWrongInputShapeIsRejectedAtForward(Backend backend) {
         try (Network net = lenet5().build(backend, 1); var x = backend.allocate(Shape.nchw(2, 1, 32, 32))) {

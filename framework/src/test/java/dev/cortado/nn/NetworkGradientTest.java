@@ -45,7 +45,7 @@ class NetworkGradientTest {
         return net;
     }
 
-    @ParameterizedTest(autoCloseArguments = false)
+    @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
     void gradientsWithRespectToInputAndParametersMatchFiniteDifferences(Backend backend) {
         float[] x = TestTensors.uniform(1, INPUT.intSize(), -1, 1);
