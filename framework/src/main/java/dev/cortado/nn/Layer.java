@@ -10,7 +10,8 @@ import java.util.Map;
  * (its parameters are allocated and initialized then) and accepts any batch size.
  *
  * <p>Ownership: {@link #forward} returns a tensor the layer owns, allocated on the first call for an
- * input shape and reused while that shape stays (reallocated when the batch size changes);
+ * input shape and reused while that shape stays (reallocated when the batch size changes), or, for
+ * a layer that is the identity (dropout in EVAL, flatten), its input or a view of it;
  * {@link #backward} returns input gradients the layer owns on the same terms. Callers read them and
  * must not close or modify them; they stay valid until the layer's next forward or backward call.
  * The inputs passed to {@code forward} must stay unchanged until {@code backward} has run.

@@ -3,6 +3,7 @@ package dev.cortado.nn;
 import dev.cortado.backend.BatchNormSpec;
 import dev.cortado.backend.Conv2dSpec;
 import dev.cortado.backend.LrnSpec;
+import dev.cortado.backend.Pool2dSpec;
 import dev.cortado.nn.init.InitSpec;
 import dev.cortado.nn.layers.ActivationLayer;
 import dev.cortado.nn.layers.AddLayer;
@@ -36,6 +37,10 @@ public sealed interface LayerSpec {
     record Conv2d(int outChannels, int kernel, int stride, int padding, int dilation, int groups, boolean bias,
                   InitSpec weightInit, InitSpec biasInit) implements LayerSpec {
         public Conv2d {
+            if (outChannels < 1) {
+                throw new IllegalArgumentException("conv2d: output channels must be positive, got " + outChannels);
+            }
+            geometry(kernel, stride, padding, dilation, groups);
             weightInit = weightInit == null ? InitSpec.pytorchDefault() : weightInit;
             biasInit = biasInit == null ? InitSpec.pytorchDefault() : biasInit;
         }
@@ -46,15 +51,21 @@ public sealed interface LayerSpec {
 
         @Override
         public Layer create(String name, List<Shape> inputShapes, ParameterFactory params) {
-            Conv2dSpec geometry = Conv2dSpec.of(kernel, stride, padding).withDilation(dilation).withGroups(groups);
-            return new Conv2dLayer(name, params, one(name, inputShapes), outChannels, geometry, bias,
-                    weightInit, biasInit);
+            return new Conv2dLayer(name, params, one(name, inputShapes), outChannels,
+                    geometry(kernel, stride, padding, dilation, groups), bias, weightInit, biasInit);
+        }
+
+        private static Conv2dSpec geometry(int kernel, int stride, int padding, int dilation, int groups) {
+            return new Conv2dSpec(kernel, kernel, stride, stride, padding, padding, dilation, dilation, groups);
         }
     }
 
     /** Fully connected, weight {@code [units, in]}; PyTorch's defaults as for {@link Conv2d}. */
     record Dense(int units, boolean bias, InitSpec weightInit, InitSpec biasInit) implements LayerSpec {
         public Dense {
+            if (units < 1) {
+                throw new IllegalArgumentException("dense: units must be positive, got " + units);
+            }
             weightInit = weightInit == null ? InitSpec.pytorchDefault() : weightInit;
             biasInit = biasInit == null ? InitSpec.pytorchDefault() : biasInit;
         }
@@ -70,6 +81,10 @@ public sealed interface LayerSpec {
     }
 
     record MaxPool(int kernel, int stride, int padding) implements LayerSpec {
+        public MaxPool {
+            Pool2dSpec.max(kernel, stride, padding);
+        }
+
         @Override
         public Layer create(String name, List<Shape> inputShapes, ParameterFactory params) {
             return new MaxPool2dLayer(name, params.backend(), one(name, inputShapes), kernel, stride, padding);
@@ -77,6 +92,10 @@ public sealed interface LayerSpec {
     }
 
     record AvgPool(int kernel, int stride, int padding, boolean countPadding) implements LayerSpec {
+        public AvgPool {
+            Pool2dSpec.average(kernel, stride, padding, countPadding);
+        }
+
         @Override
         public Layer create(String name, List<Shape> inputShapes, ParameterFactory params) {
             return new AvgPool2dLayer(name, params.backend(), one(name, inputShapes), kernel, stride, padding,
@@ -93,6 +112,10 @@ public sealed interface LayerSpec {
 
     /** Per channel (NCHW) or per feature (N×F), chosen by the input's rank. */
     record BatchNorm(float epsilon, float momentum) implements LayerSpec {
+        public BatchNorm {
+            new BatchNormSpec(epsilon, momentum);
+        }
+
         public BatchNorm() {
             this(BatchNormSpec.DEFAULT.epsilon(), BatchNormSpec.DEFAULT.momentum());
         }
@@ -104,6 +127,10 @@ public sealed interface LayerSpec {
     }
 
     record Lrn(int size, float alpha, float beta, float k) implements LayerSpec {
+        public Lrn {
+            new LrnSpec(size, alpha, beta, k);
+        }
+
         @Override
         public Layer create(String name, List<Shape> inputShapes, ParameterFactory params) {
             return new LrnLayer(name, params.backend(), one(name, inputShapes), new LrnSpec(size, alpha, beta, k));
@@ -111,6 +138,12 @@ public sealed interface LayerSpec {
     }
 
     record Dropout(float p) implements LayerSpec {
+        public Dropout {
+            if (!(p >= 0 && p < 1)) {
+                throw new IllegalArgumentException("dropout: p must lie in [0, 1), got " + p);
+            }
+        }
+
         @Override
         public Layer create(String name, List<Shape> inputShapes, ParameterFactory params) {
             return new DropoutLayer(name, params.backend(), one(name, inputShapes), p);
@@ -169,6 +202,13 @@ public sealed interface LayerSpec {
 
     /** CIFAR ResNet's option-A shortcut: subsample by {@code stride}, zero-pad channels to {@code outChannels}. */
     record ZeroPadShortcut(int outChannels, int stride) implements LayerSpec {
+        public ZeroPadShortcut {
+            if (outChannels < 1 || stride < 1) {
+                throw new IllegalArgumentException("zero-pad shortcut: output channels and stride must be positive,"
+                        + " got " + outChannels + " and " + stride);
+            }
+        }
+
         @Override
         public Layer create(String name, List<Shape> inputShapes, ParameterFactory params) {
             return new ZeroPadShortcutLayer(name, params.backend(), one(name, inputShapes), outChannels, stride);

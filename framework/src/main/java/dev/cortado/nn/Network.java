@@ -37,10 +37,14 @@ public final class Network implements AutoCloseable {
     private final Tensor[] gradients;
     private final Tensor[] gradientSums;
     private final int[] consumers;
+    /** Per node, the consumers whose gradient has not arrived yet in the running backward pass. */
+    private final int[] pending;
     /** The network input's slot in {@link #outputs} and {@link #gradients}: one past the last node. */
     private final int inputSlot;
 
-    private record Node(String name, Layer layer, List<String> inputNames, int[] inputs, Shape outputShape) {
+    /** {@code arguments} is reused by every forward pass to hand the layer its inputs. */
+    private record Node(String name, Layer layer, List<String> inputNames, int[] inputs, Shape outputShape,
+                        List<Tensor> arguments) {
     }
 
     private Network(Backend backend, Shape inputShape, List<Node> nodes) {
@@ -52,6 +56,7 @@ public final class Network implements AutoCloseable {
         this.gradients = new Tensor[nodes.size() + 1];
         this.gradientSums = new Tensor[nodes.size() + 1];
         this.consumers = new int[nodes.size() + 1];
+        this.pending = new int[nodes.size() + 1];
         List<Parameter> all = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Node node : nodes) {
@@ -111,6 +116,9 @@ public final class Network implements AutoCloseable {
                     } else if (index.containsKey(in)) {
                         inputs[i] = index.get(in);
                         shapes.add(nodes.get(inputs[i]).outputShape());
+                    } else if (in.equals(node.name())) {
+                        throw new IllegalArgumentException("node '" + node.name() + "' lists itself as an input;"
+                                + " a network has no cycles");
                     } else if (allNames.contains(in)) {
                         throw new IllegalArgumentException("node '" + node.name() + "' takes input '" + in
                                 + "', which is defined after it; list every node after the nodes it reads");
@@ -135,7 +143,7 @@ public final class Network implements AutoCloseable {
                             + describe(inputNames, shapes) + ": " + e.getMessage());
                 }
                 index.put(node.name(), n);
-                nodes.add(new Node(node.name(), layer, inputNames, inputs, out));
+                nodes.add(new Node(node.name(), layer, inputNames, inputs, out, new ArrayList<>(inputs.length)));
             }
             requireAllUsed(nodes, inputSlot);
             Network network = new Network(backend, input, nodes);
@@ -265,7 +273,8 @@ public final class Network implements AutoCloseable {
         outputs[inputSlot] = input;
         for (int n = 0; n < nodes.size(); n++) {
             Node node = nodes.get(n);
-            List<Tensor> in = new ArrayList<>(node.inputs().length);
+            List<Tensor> in = node.arguments();
+            in.clear();
             for (int i : node.inputs()) {
                 in.add(outputs[i]);
             }
@@ -305,7 +314,7 @@ public final class Network implements AutoCloseable {
                     + outputs[last].shape() + ", got " + gradOutput.shape());
         }
         Arrays.fill(gradients, null);
-        int[] pending = consumers.clone();
+        System.arraycopy(consumers, 0, pending, 0, consumers.length);
         gradients[last] = gradOutput;
         for (int n = last; n >= 0; n--) {
             Node node = nodes.get(n);
@@ -320,7 +329,7 @@ public final class Network implements AutoCloseable {
             for (int k = 0; k < node.inputs().length; k++) {
                 int i = node.inputs()[k];
                 if (i != inputSlot || wantInputGradient) {
-                    accumulate(i, in.get(k), pending);
+                    accumulate(i, in.get(k));
                 }
             }
         }
@@ -331,7 +340,7 @@ public final class Network implements AutoCloseable {
      * A node read by one consumer takes that consumer's gradient as is; a node read by several gets a
      * buffer of its own holding their sum, because the consumers' gradients belong to them.
      */
-    private void accumulate(int node, Tensor gradient, int[] pending) {
+    private void accumulate(int node, Tensor gradient) {
         if (consumers[node] == 1) {
             gradients[node] = gradient;
             return;

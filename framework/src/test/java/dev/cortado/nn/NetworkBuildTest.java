@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.nn.init.InitSpec;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.ShapeMismatchException;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -119,6 +121,21 @@ class NetworkBuildTest {
         try (Network net = Network.build(spec, backend, 3)) {
             assertEquals(61_706, net.parameterCount());
         }
+    }
+
+    @Test
+    void specRecordsRejectImpossibleNumbersWhereTheyAreWritten() {
+        // A config parser constructs these from a file; failing here lets it point at the line.
+        assertThrows(IllegalArgumentException.class, () -> new LayerSpec.Conv2d(0, 3, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new LayerSpec.Conv2d(8, 3, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new LayerSpec.Conv2d(8, 3, 1, 1, 1, 0, true, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new LayerSpec.Dense(0));
+        assertThrows(IllegalArgumentException.class, () -> new LayerSpec.MaxPool(2, 2, 2));
+        assertThrows(IllegalArgumentException.class, () -> new LayerSpec.Dropout(1f));
+        assertThrows(IllegalArgumentException.class, () -> new LayerSpec.BatchNorm(0f, 0.1f));
+        assertThrows(IllegalArgumentException.class, () -> new LayerSpec.Lrn(4, 1e-4f, 0.75f, 1f));
+        assertThrows(IllegalArgumentException.class, () -> new LayerSpec.ZeroPadShortcut(16, 0));
+        assertEquals(InitSpec.pytorchDefault(), new LayerSpec.Dense(3).weightInit(), "null init means PyTorch's default");
     }
 
     @ParameterizedTest

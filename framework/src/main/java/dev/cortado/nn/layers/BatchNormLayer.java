@@ -126,6 +126,7 @@ public final class BatchNormLayer extends AbstractLayer {
             ones = own(backend.allocate(Shape.of(channels)));
             backend.tensors().fill(ones, 1f);
             zeros = own(backend.allocate(Shape.of(channels)));
+            backend.tensors().fill(zeros, 0f);
         }
         var norm = backend.normalization();
         backend.tensors().channelBiasGradient(dy, beta.gradient());

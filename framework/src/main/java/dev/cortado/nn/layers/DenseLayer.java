@@ -19,8 +19,11 @@ public final class DenseLayer extends AbstractLayer {
     private final Parameter bias;
     private final Slot output = slot();
     private final Slot inputGradient = slot();
+    /** The last forward input, and its {@code [N, in]} matrix view. */
+    private Tensor source;
     private Tensor input;
-    private Shape originalShape;
+    private Tensor gradient;
+    private Tensor gradientView;
 
     public DenseLayer(String name, ParameterFactory params, Shape inputShape, int units, boolean withBias,
                       InitSpec weightInit, InitSpec biasInit) {
@@ -63,13 +66,15 @@ public final class DenseLayer extends AbstractLayer {
     public Tensor forward(List<Tensor> inputs, Mode mode) {
         Tensor x = inputs.get(0);
         Tensor y = output.get(outputShape(List.of(x.shape())));
-        Tensor x2 = x.shape().rank() == 2 ? x : x.reshape(x.shape().flattened());
-        backend.blas().gemm(false, true, 1f, x2, weight.value(), 0f, y);
+        if (x != source) {
+            // The matrix view is cached per input tensor: the producing layer reuses its output.
+            source = x;
+            input = x.shape().rank() == 2 ? x : x.reshape(x.shape().flattened());
+        }
+        backend.blas().gemm(false, true, 1f, input, weight.value(), 0f, y);
         if (bias != null) {
             backend.tensors().addChannelBias(y, bias.value());
         }
-        input = x2;
-        originalShape = x.shape();
         return y;
     }
 
@@ -83,9 +88,12 @@ public final class DenseLayer extends AbstractLayer {
         if (!needInputGradient) {
             return List.of();
         }
-        Tensor dx = inputGradient.get(originalShape);
-        backend.blas().gemm(false, false, 1f, gradOutput, weight.value(),
-                0f, dx.shape().rank() == 2 ? dx : dx.reshape(input.shape()));
+        Tensor dx = inputGradient.get(source.shape());
+        if (dx != gradient) {
+            gradient = dx;
+            gradientView = dx.shape().rank() == 2 ? dx : dx.reshape(input.shape());
+        }
+        backend.blas().gemm(false, false, 1f, gradOutput, weight.value(), 0f, gradientView);
         return List.of(dx);
     }
 }

@@ -83,8 +83,14 @@ public final class ZeroPadShortcutLayer extends AbstractLayer {
         if (outChannels == x.shape().channels()) {
             return s;
         }
-        // Freshly allocated tensors are zero-filled and the pads are never written afterwards.
         List<Tensor> parts = pieces(sub, s, padBefore, padAfter);
+        // Filled on every call rather than trusting fresh memory to be zero: the pads are a few
+        // percent of the concat's traffic, and no backend's allocator has to promise anything.
+        for (Tensor part : parts) {
+            if (part != s) {
+                backend.tensors().fill(part, 0f);
+            }
+        }
         Tensor y = output.get(sub.withChannels(outChannels));
         backend.tensors().concatChannels(parts, y);
         return y;
