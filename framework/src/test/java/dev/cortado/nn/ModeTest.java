@@ -2,6 +2,7 @@ package dev.cortado.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,15 @@ class ModeTest {
             TestTensors.assertClose("eval: (x - μ_run)/√(σ²_run + ε)", expectedEval, eval, 1e-5, 1e-5);
             TestTensors.assertClose("eval leaves the running mean alone", new float[] {runningMean},
                     backend.download(net.buffers().get("bn.running_mean")), 1e-6, 1e-6);
+        }
+        // One value per feature has no variance to estimate (PyTorch refuses it too); EVAL is fine.
+        try (Network net = NetworkBuilder.input(Shape.of(3)).batchNorm("bn").build(backend, 1);
+             Tensor single = backend.upload(Shape.of(1, 3), 1, 2, 3)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> net.forward(single, Mode.TRAIN));
+            assertTrue(e.getMessage().contains("'bn'") && e.getMessage().contains("[1, 3]"), e.getMessage());
+            TestTensors.assertClose("eval of one sample", new float[] {1, 2, 3},
+                    backend.download(net.forward(single, Mode.EVAL)), 1e-4, 1e-5);
         }
     }
 
