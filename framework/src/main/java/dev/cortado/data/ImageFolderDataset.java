@@ -1,0 +1,241 @@
+package dev.cortado.data;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * Images in one subfolder per class ({@code root/cat/001.png}, {@code root/dog/a.jpg}, ...): class
+ * indices follow the sorted subfolder names, and each image is decoded through ImageIO when read,
+ * converted to the requested channels (1 = luma, 3 = RGB) and resized bilinearly to the requested
+ * height and width. Decoding per read keeps memory flat for folders of any size; the loader's
+ * background thread hides the cost.
+ */
+public final class ImageFolderDataset implements Dataset {
+    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
+
+    private final Path root;
+    private final SampleShape shape;
+    private final List<String> classNames;
+    private final List<Path> files;
+    private final int[] labels;
+
+    private ImageFolderDataset(Path root, SampleShape shape, List<String> classNames, List<Path> files, int[] labels) {
+        this.root = root;
+        this.shape = shape;
+        this.classNames = classNames;
+        this.files = files;
+        this.labels = labels;
+    }
+
+    /** Indexes {@code root}, taking the classes from its sorted subfolder names. */
+    public static ImageFolderDataset open(Path root, SampleShape shape) throws IOException {
+        return open(root, shape, classFolders(root));
+    }
+
+    /**
+     * Indexes {@code root} with the given class list, so that a test folder gets the same indices as
+     * its training folder; a subfolder not in the list is an error.
+     */
+    public static ImageFolderDataset open(Path root, SampleShape shape, List<String> classNames) throws IOException {
+        if (shape.channels() != 1 && shape.channels() != 3) {
+            throw new IllegalArgumentException("image folder " + root + ": channels must be 1 (grayscale) or 3 (RGB), got "
+                    + shape.channels());
+        }
+        for (String folder : classFolders(root)) {
+            if (!classNames.contains(folder)) {
+                throw new DatasetFormatException(root.resolve(folder), "class folder not among the training classes "
+                        + classNames + "; the test and training folders must have the same class subfolders");
+            }
+        }
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            Path folder = root.resolve(classNames.get(c));
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            for (Path image : imagesIn(folder)) {
+                files.add(image);
+                labels.add(c);
+            }
+        }
+        if (files.isEmpty()) {
+            throw new DatasetFormatException(root, "no images (" + EXTENSIONS + ") in its class subfolders");
+        }
+        return new ImageFolderDataset(root, shape, List.copyOf(classNames), List.copyOf(files),
+                labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** True when {@code dir} has a subfolder holding at least one image file. */
+    public static boolean looksLikeImageFolder(Path dir) {
+        try {
+            for (String folder : classFolders(dir)) {
+                if (!imagesIn(dir.resolve(folder)).isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Opens {@code dir} as training and test folders when it has {@code train/} and {@code test/} (or
+     * {@code val/}) subfolders that are image folders, otherwise as a training set alone.
+     */
+    public static DatasetSplits openDirectory(Path dir, SampleShape shape) throws IOException {
+        Path train = dir.resolve("train");
+        Path test = Files.isDirectory(dir.resolve("test")) ? dir.resolve("test") : dir.resolve("val");
+        if (looksLikeImageFolder(train) && looksLikeImageFolder(test)) {
+            ImageFolderDataset trainSet = open(train, shape);
+            return DatasetSplits.of(trainSet, open(test, shape, trainSet.classNames()));
+        }
+        return DatasetSplits.of(open(dir, shape), null);
+    }
+
+    private static List<String> classFolders(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new DatasetFormatException(root, "not a directory; an image folder dataset is a directory with one "
+                    + "subfolder of images per class");
+        }
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(root)) {
+            entries.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .filter(name -> !name.startsWith("."))
+                    .forEach(names::add);
+        }
+        if (names.isEmpty()) {
+            throw new DatasetFormatException(root, "has no class subfolders; an image folder dataset is a directory "
+                    + "with one subfolder of images per class");
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    private static List<Path> imagesIn(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.filter(Files::isRegularFile).filter(ImageFolderDataset::isImage).sorted().toList();
+        }
+    }
+
+    private static boolean isImage(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public int size() {
+        return files.size();
+    }
+
+    @Override
+    public SampleShape sampleShape() {
+        return shape;
+    }
+
+    @Override
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    @Override
+    public int label(int index) {
+        return labels[index];
+    }
+
+    /** The image file of sample {@code index}. */
+    public Path file(int index) {
+        return files.get(index);
+    }
+
+    @Override
+    public int read(int index, float[] dst, int offset) {
+        Path file = files.get(index);
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (IOException e) {
+            throw new DatasetReadException(file + ": cannot be decoded (" + e.getMessage() + ")", e);
+        }
+        if (image == null) {
+            throw new DatasetReadException(file + ": no ImageIO reader recognises this file; convert it to PNG or JPEG",
+                    null);
+        }
+        SampleShape nativeShape = new SampleShape(shape.channels(), image.getHeight(), image.getWidth());
+        float[] pixels = toChannels(image, shape.channels());
+        Bilinear.resize(pixels, 0, nativeShape, 0, 0, nativeShape.height(), nativeShape.width(), dst, offset, shape.height(),
+                shape.width());
+        return labels[index];
+    }
+
+    /**
+     * The image as CHW floats in [0, 1]. Gray images are read from the raster directly: going through
+     * getRGB would apply Java's linear-gray to sRGB conversion and brighten them.
+     */
+    private static float[] toChannels(BufferedImage image, int channels) {
+        int h = image.getHeight();
+        int w = image.getWidth();
+        int plane = h * w;
+        float[] out = new float[channels * plane];
+        Raster raster = image.getRaster();
+        boolean gray = image.getColorModel().getColorSpace().getNumComponents() == 1
+                && image.getColorModel().getComponentSize(0) <= 16;
+        if (gray) {
+            float max = (1 << image.getColorModel().getComponentSize(0)) - 1;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    float v = raster.getSample(x, y, 0) / max;
+                    for (int c = 0; c < channels; c++) {
+                        out[c * plane + y * w + x] = v;
+                    }
+                }
+            }
+            return out;
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = image.getRGB(x, y);
+                float r = ((rgb >> 16) & 0xFF) / 255f;
+                float g = ((rgb >> 8) & 0xFF) / 255f;
+                float b = (rgb & 0xFF) / 255f;
+                if (channels == 1) {
+                    // ITU-R BT.601 luma, the weights PIL's convert("L") uses.
+                    out[y * w + x] = 0.299f * r + 0.587f * g + 0.114f * b;
+                } else {
+                    out[y * w + x] = r;
+                    out[plane + y * w + x] = g;
+                    out[2 * plane + y * w + x] = b;
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String description() {
+        return "image folder " + root;
+    }
+
+    @Override
+    public String toString() {
+        return description() + " (" + size() + " images as " + shape + ", " + numClasses() + " classes)";
+    }
+}
