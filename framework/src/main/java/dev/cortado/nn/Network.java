@@ -29,6 +29,7 @@ public final class Network implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Network.class);
 
     private final Backend backend;
+    private final NetworkSpec spec;
     private final Shape inputShape;
     private final List<Node> nodes;
     private final NetworkSummary summary;
@@ -47,7 +48,8 @@ public final class Network implements AutoCloseable {
                         List<Tensor> arguments) {
     }
 
-    private Network(Backend backend, Shape inputShape, List<Node> nodes) {
+    private Network(NetworkSpec spec, Backend backend, Shape inputShape, List<Node> nodes) {
+        this.spec = spec;
         this.backend = backend;
         this.inputShape = inputShape;
         this.nodes = List.copyOf(nodes);
@@ -146,7 +148,7 @@ public final class Network implements AutoCloseable {
                 nodes.add(new Node(node.name(), layer, inputNames, inputs, out, new ArrayList<>(inputs.length)));
             }
             requireAllUsed(nodes, inputSlot);
-            Network network = new Network(backend, input, nodes);
+            Network network = new Network(spec, backend, input, nodes);
             LOG.debug("built a network of {} nodes and {} parameters on {}", nodes.size(),
                     network.parameterCount(), backend.name());
             return network;
@@ -231,6 +233,11 @@ public final class Network implements AutoCloseable {
 
     public Backend backend() {
         return backend;
+    }
+
+    /** The spec this network was built from (its architecture, without weights). */
+    public NetworkSpec spec() {
+        return spec;
     }
 
     /** The shape of one input sample, e.g. [1, 28, 28]. */

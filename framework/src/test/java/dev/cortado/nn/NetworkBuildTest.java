@@ -120,6 +120,7 @@ class NetworkBuildTest {
         assertEquals(List.of(), spec.nodes().get(1).inputs(), "sequential nodes name no inputs");
         try (Network net = Network.build(spec, backend, 3)) {
             assertEquals(61_706, net.parameterCount());
+            assertEquals(spec, net.spec());
         }
     }
 
