@@ -1,0 +1,12 @@
+package dev.cortado.nn.layers;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.backend.Pool2dSpec;
+import dev.cortado.tensor.Shape;
+
+/** Max pooling; the gradient goes to the first maximum of each window. */
+public final class MaxPool2dLayer extends Pool2dLayer {
+    public MaxPool2dLayer(String name, Backend backend, Shape inputShape, int kernel, int stride, int padding) {
+        super(name, backend, inputShape, Pool2dSpec.max(kernel, stride, padding));
+    }
+}

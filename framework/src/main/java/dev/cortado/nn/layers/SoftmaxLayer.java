@@ -1,0 +1,62 @@
+package dev.cortado.nn.layers;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.nn.Mode;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.List;
+
+/**
+ * Softmax over the channel axis, for inference outputs that should be probabilities. Training should
+ * feed logits to the softmax cross-entropy loss instead, which is more stable than this layer followed
+ * by a log.
+ */
+public final class SoftmaxLayer extends AbstractLayer {
+    private final Slot output = slot();
+    private final Slot inputGradient = slot();
+    private Tensor lastOutput;
+
+    public SoftmaxLayer(String name, Backend backend, Shape inputShape) {
+        super(name, backend);
+        outputShape(List.of(inputShape));
+    }
+
+    @Override
+    public String type() {
+        return "Softmax";
+    }
+
+    @Override
+    public Shape outputShape(List<Shape> inputShapes) {
+        Shape in = single(inputShapes);
+        if (in.rank() < 2) {
+            throw mismatch("needs a channel axis (rank 2 or more), got " + in);
+        }
+        return in;
+    }
+
+    /** Per element: subtract the maximum, exponentiate, add to the sum, divide. */
+    @Override
+    public long flops(List<Shape> inputShapes) {
+        return 4 * outputShape(inputShapes).size();
+    }
+
+    @Override
+    public Tensor forward(List<Tensor> inputs, Mode mode) {
+        Tensor x = inputs.get(0);
+        Tensor y = output.get(x.shape());
+        backend.activations().softmaxForward(x, y);
+        lastOutput = y;
+        return y;
+    }
+
+    @Override
+    public List<Tensor> backward(Tensor gradOutput, boolean needInputGradient) {
+        if (!needInputGradient) {
+            return List.of();
+        }
+        Tensor dx = inputGradient.get(lastOutput.shape());
+        backend.activations().softmaxBackward(lastOutput, gradOutput, dx);
+        return List.of(dx);
+    }
+}
