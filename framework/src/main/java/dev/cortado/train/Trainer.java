@@ -1,0 +1,322 @@
+package dev.cortado.train;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.data.AugmentationPipeline;
+import dev.cortado.data.Batch;
+import dev.cortado.data.DataLoader;
+import dev.cortado.data.Dataset;
+import dev.cortado.data.LoaderPosition;
+import dev.cortado.nn.Mode;
+import dev.cortado.nn.Network;
+import dev.cortado.nn.Parameter;
+import dev.cortado.optim.LearningRateSchedule;
+import dev.cortado.optim.Optimizer;
+import dev.cortado.optim.StepUnit;
+import dev.cortado.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The training loop. Each step reads as ARCHITECTURE.md's training step: copy the batch to the
+ * device, forward, loss and its gradient, backward, clip and check the gradients, one fused update
+ * per parameter, and the loss and correct count read back once. Progress, logs, checkpoints and
+ * early stopping are {@link TrainingListener}s.
+ *
+ * <p>On the CPU the run is deterministic: the data order and augmentations come from the seed and
+ * the epoch, the dropout masks from the seed and the iteration, so the same seed gives bit-identical
+ * weights, and a run resumed from a checkpoint continues exactly as the uninterrupted one would.
+ */
+public final class Trainer implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(Trainer.class);
+
+    private final Backend backend;
+    private final Network network;
+    private final TrainingConfig config;
+    private final String modelName;
+    private final Dataset trainData;
+    private final Dataset validationData;
+    private final AugmentationPipeline trainTransform;
+    private final AugmentationPipeline evalTransform;
+    private final List<TrainingListener> listeners;
+    private final Optimizer optimizer;
+    private final LearningRateSchedule schedule;
+    private final List<Parameter> parameters;
+    private final DeviceBatch batch;
+    private Tensor logitsGradient;
+    private final Map<String, String> extraMetadata;
+    private long seed;
+    private LoaderPosition position = LoaderPosition.START;
+    private long iteration;
+    private boolean stopRequested;
+    private EpochResult lastEpoch;
+
+    private Trainer(Builder b) {
+        this.backend = b.network.backend();
+        this.network = b.network;
+        this.config = b.config;
+        this.modelName = b.modelName;
+        this.trainData = b.trainData;
+        this.validationData = b.validationData;
+        this.trainTransform = b.trainTransform;
+        this.evalTransform = b.evalTransform;
+        this.listeners = List.copyOf(b.listeners);
+        this.extraMetadata = Map.copyOf(b.extraMetadata);
+        this.seed = config.seed();
+        this.optimizer = Optimizer.create(config.optimizer(), backend);
+        this.schedule = config.schedule().build(config.optimizer().learningRate());
+        this.parameters = network.parameters();
+        this.batch = new DeviceBatch(backend);
+    }
+
+    public static Builder builder(Network network, Dataset trainData) {
+        return new Builder(network, trainData);
+    }
+
+    /** Trains until the configured epochs or iterations are done or a listener calls {@link #stop()}. */
+    public void fit() {
+        listeners.forEach(l -> l.onTrainingStart(this));
+        try (DataLoader loader = DataLoader.builder(trainData).batchSize(config.batchSize()).shuffle(true)
+                .seed(seed).dropLast(config.dropLast()).augmentation(trainTransform).build()) {
+            loader.seek(position);
+            while (!finished()) {
+                lastEpoch = runEpoch(loader);
+                listeners.forEach(l -> l.onEpochEnd(this, lastEpoch));
+            }
+        }
+        listeners.forEach(l -> l.onTrainingEnd(this));
+    }
+
+    private boolean finished() {
+        return stopRequested || position.epoch() >= config.epochs()
+                || (config.maxIterations() > 0 && iteration >= config.maxIterations());
+    }
+
+    private EpochResult runEpoch(DataLoader loader) {
+        int epoch = position.epoch();
+        long start = System.nanoTime();
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        while (position.epoch() == epoch && !finished()) {
+            Batch b = loader.next();
+            position = loader.position();
+            IterationResult r = step(b, epoch, loader.batchesPerEpoch());
+            if (!r.skipped()) {
+                lossSum += (double) r.loss() * b.size();
+                correct += r.correct();
+                seen += b.size();
+            }
+            listeners.forEach(l -> l.onIterationEnd(this, r));
+            if (config.validateEvery() > 0 && iteration % config.validateEvery() == 0 && validationData != null) {
+                EvaluationResult v = validate();
+                listeners.forEach(l -> l.onValidation(this, iteration, v));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        EvaluationResult validation = config.validateEvery() == 0 && validationData != null ? validate() : null;
+        return new EpochResult(epoch, iteration, seen == 0 ? Double.NaN : lossSum / seen,
+                seen == 0 ? Double.NaN : (double) correct / seen, seen / seconds, seconds, validation);
+    }
+
+    /** One iteration: forward, loss, backward, clip, update. Nothing here allocates once shapes are known. */
+    private IterationResult step(Batch b, int epoch, int batchesPerEpoch) {
+        float learningRate = learningRate(epoch);
+        batch.upload(b);
+        network.setDropoutSeed(dropoutSeed(seed, iteration));
+        Tensor logits = network.forward(batch.images(), Mode.TRAIN);
+        ensureLogitsGradient(logits);
+        float loss = backend.losses().softmaxCrossEntropy(logits, batch.labels(), config.labelSmoothing(),
+                logitsGradient);
+        int correct = backend.tensors().topKCorrect(logits, batch.labels(), 1);
+        float norm = Float.NaN;
+        boolean skipped;
+        if (!Float.isFinite(loss)) {
+            skipped = diverged("the training loss", loss, epoch, learningRate);
+        } else {
+            network.backward(logitsGradient);
+            norm = config.clipping().apply(backend, parameters);
+            skipped = !Float.isFinite(norm) && diverged("the gradient norm", norm, epoch, learningRate);
+            if (!skipped) {
+                optimizer.step(parameters, learningRate);
+            }
+        }
+        iteration++;
+        return new IterationResult(epoch, iteration, b.index(), batchesPerEpoch, b.size(), loss, correct,
+                learningRate, norm, skipped);
+    }
+
+    private boolean diverged(String what, float value, int epoch, float learningRate) {
+        if (config.onDivergence() == DivergencePolicy.STOP) {
+            throw new DivergenceException(what, value, iteration + 1, epoch, learningRate);
+        }
+        LOG.warn("{} became {} at iteration {} (learning rate {}); skipping this batch", what, value, iteration + 1,
+                learningRate);
+        return true;
+    }
+
+    private float learningRate(int epoch) {
+        return schedule.rate(config.schedule().unit() == StepUnit.EPOCH ? epoch : iteration);
+    }
+
+    private void ensureLogitsGradient(Tensor logits) {
+        if (logitsGradient == null || !logitsGradient.shape().equals(logits.shape())) {
+            if (logitsGradient != null) {
+                logitsGradient.close();
+            }
+            logitsGradient = backend.allocate(logits.shape());
+        }
+    }
+
+    /** SplitMix64 of (seed, iteration): a fresh, reproducible dropout stream per iteration. */
+    static long dropoutSeed(long seed, long iteration) {
+        return dev.cortado.backend.CounterRng.hash(seed ^ 0x5DEECE66DL, iteration);
+    }
+
+    /** Evaluates the current weights on the validation data. */
+    public EvaluationResult validate() {
+        return Evaluator.evaluate(network, validationData, config.batchSize(), evalTransform);
+    }
+
+    /** Asks the loop to stop after the current iteration (early stopping, a user's interrupt). */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** Writes the complete training state to {@code file} atomically (see {@link TrainingCheckpoint}). */
+    public void saveCheckpoint(Path file) throws IOException {
+        TrainingCheckpoint.write(file, this, seed);
+    }
+
+    /** Restores the complete training state written by {@link #saveCheckpoint}; training then continues from it. */
+    public void resume(Path file) throws IOException {
+        TrainingCheckpoint.State s = TrainingCheckpoint.read(file, this);
+        position = s.position();
+        iteration = s.iteration();
+        seed = s.seed();
+        LOG.info("resumed from {} at epoch {}, iteration {}", file, position.epoch() + 1, iteration);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    /** Extra checkpoint metadata, such as the model overrides the command line used. */
+    public Map<String, String> extraMetadata() {
+        return extraMetadata;
+    }
+
+    /** The run's seed: the configured one, or the one a resumed checkpoint recorded. */
+    public long seed() {
+        return seed;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** Iterations completed so far. */
+    public long iteration() {
+        return iteration;
+    }
+
+    /** Where the data loader continues: completed epochs and batches into the current one. */
+    public LoaderPosition position() {
+        return position;
+    }
+
+    /** The last completed epoch's result, or null before the first. */
+    public EpochResult lastEpoch() {
+        return lastEpoch;
+    }
+
+    public Dataset trainData() {
+        return trainData;
+    }
+
+    @Override
+    public void close() {
+        batch.close();
+        optimizer.close();
+        if (logitsGradient != null) {
+            logitsGradient.close();
+        }
+    }
+
+    public static final class Builder {
+        private final Network network;
+        private final Dataset trainData;
+        private TrainingConfig config = TrainingConfig.builder().build();
+        private String modelName = "model";
+        private Dataset validationData;
+        private AugmentationPipeline trainTransform = AugmentationPipeline.identity();
+        private AugmentationPipeline evalTransform = AugmentationPipeline.identity();
+        private final List<TrainingListener> listeners = new ArrayList<>();
+        private final Map<String, String> extraMetadata = new LinkedHashMap<>();
+
+        private Builder(Network network, Dataset trainData) {
+            this.network = network;
+            this.trainData = trainData;
+        }
+
+        public Builder config(TrainingConfig v) {
+            config = v;
+            return this;
+        }
+
+        /** The name recorded in checkpoints, so that loading one into another model fails clearly. */
+        public Builder modelName(String v) {
+            modelName = v;
+            return this;
+        }
+
+        public Builder validationData(Dataset v) {
+            validationData = v;
+            return this;
+        }
+
+        /** Per-sample transforms of training data: random augmentations, then normalization. */
+        public Builder trainTransform(AugmentationPipeline v) {
+            trainTransform = v;
+            return this;
+        }
+
+        /** Per-sample transforms of validation data: normalization only, as a rule. */
+        public Builder evalTransform(AugmentationPipeline v) {
+            evalTransform = v;
+            return this;
+        }
+
+        /** A metadata entry saved in every checkpoint (keys outside "cortado." are free to use). */
+        public Builder metadata(String key, String value) {
+            extraMetadata.put(key, value);
+            return this;
+        }
+
+        public Builder listener(TrainingListener v) {
+            listeners.add(v);
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.cortado.train;
+
+/**
+ * Cross-cutting concerns of a training run (progress display, metrics log, checkpoints, early
+ * stopping, plots) hook in here instead of being flags threaded through the loop.
+ */
+public interface TrainingListener {
+    default void onTrainingStart(Trainer trainer) {
+    }
+
+    default void onIterationEnd(Trainer trainer, IterationResult result) {
+    }
+
+    /** A validation pass that was not at the end of an epoch (validation every N iterations). */
+    default void onValidation(Trainer trainer, long iteration, EvaluationResult result) {
+    }
+
+    default void onEpochEnd(Trainer trainer, EpochResult result) {
+    }
+
+    /** Called once at the end, also when a listener stopped the run; not after an exception. */
+    default void onTrainingEnd(Trainer trainer) {
+    }
+}

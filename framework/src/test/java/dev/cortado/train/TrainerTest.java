@@ -1,0 +1,217 @@
+package dev.cortado.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.backend.cpu.CpuBackend;
+import dev.cortado.checkpoint.CheckpointFormatException;
+import dev.cortado.data.Dataset;
+import dev.cortado.nn.Network;
+import dev.cortado.nn.NetworkBuilder;
+import dev.cortado.nn.Parameter;
+import dev.cortado.optim.OptimizerSpec;
+import dev.cortado.optim.OptimizerType;
+import dev.cortado.tensor.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    private static final Backend CPU = new CpuBackend(2);
+    private static final Dataset TRAIN = Synthetic.bars(256, 1);
+    private static final Dataset TEST = Synthetic.bars(128, 2);
+
+    @TempDir
+    Path dir;
+
+    @AfterAll
+    static void closeBackend() {
+        CPU.close();
+    }
+
+    private static TrainingConfig.Builder config() {
+        return TrainingConfig.builder().epochs(2).batchSize(32).seed(7)
+                .optimizer(OptimizerSpec.defaults(OptimizerType.ADAM).withLearningRate(0.01f));
+    }
+
+    /** Parameter values, buffers and optimizer state after training, as host arrays by name. */
+    private static Map<String, float[]> state(Trainer t) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Parameter p : t.network().parameters()) {
+            out.put(p.name(), t.backend().download(p.value()));
+        }
+        t.network().buffers().forEach((k, v) -> out.put(k, t.backend().download(v)));
+        t.optimizer().state().forEach((k, v) -> out.put("optimizer/" + k, t.backend().download(v)));
+        return out;
+    }
+
+    private static void assertBitIdentical(Map<String, float[]> expected, Map<String, float[]> actual) {
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((k, v) -> assertArrayEquals(v, actual.get(k), 0f, () -> "tensor " + k + " differs"));
+    }
+
+    @Test
+    void trainingLearnsTheBarsAndEvaluatesThem() {
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config().epochs(3).build()).validationData(TEST).build()) {
+            t.fit();
+            EvaluationResult r = Evaluator.evaluate(net, TEST, 50, dev.cortado.data.AugmentationPipeline.identity());
+            assertEquals(128, r.samples());
+            // Four well-separated classes: a working loop gets nearly all of them after 24 updates.
+            assertTrue(r.top1() > 0.9, "top-1 " + r.top1());
+            assertEquals(1.0, r.top5(), 0.0, "with 4 classes every label is in the top 5");
+            long total = 0;
+            for (long[] row : r.confusion()) {
+                for (long v : row) {
+                    total += v;
+                }
+            }
+            assertEquals(128, total);
+            assertTrue(t.lastEpoch().trainLoss() < Math.log(4), "loss below chance: " + t.lastEpoch().trainLoss());
+            assertEquals(24, t.iteration(), "3 epochs of 256/32 batches");
+        }
+    }
+
+    @Test
+    void theSameSeedGivesBitIdenticalWeights() {
+        Map<String, float[]> first;
+        try (Network net = Synthetic.convnet(CPU, 3); Trainer t = Trainer.builder(net, TRAIN).config(config().build()).build()) {
+            t.fit();
+            first = state(t);
+        }
+        try (Network net = Synthetic.convnet(CPU, 3); Trainer t = Trainer.builder(net, TRAIN).config(config().build()).build()) {
+            t.fit();
+            assertBitIdentical(first, state(t));
+        }
+    }
+
+    @Test
+    void resumingAfterOneEpochContinuesExactlyAsAnUninterruptedRun() throws Exception {
+        Map<String, float[]> straight;
+        try (Network net = Synthetic.convnet(CPU, 3); Trainer t = Trainer.builder(net, TRAIN).config(config().build()).build()) {
+            t.fit();
+            straight = state(t);
+        }
+        Path checkpoint = dir.resolve("epoch1.safetensors");
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config().epochs(1).build()).build()) {
+            t.fit();
+            t.saveCheckpoint(checkpoint);
+        }
+        // A fresh backend, network (other init seed) and trainer: everything must come from the file.
+        try (Backend fresh = new CpuBackend(2); Network net = Synthetic.convnet(fresh, 99);
+             Trainer t = Trainer.builder(net, TRAIN).config(config().seed(12345).build()).build()) {
+            t.resume(checkpoint);
+            assertEquals(8, t.iteration());
+            t.fit();
+            assertEquals(16, t.iteration());
+            assertBitIdentical(straight, state(t));
+        }
+    }
+
+    @Test
+    void aDivergedStepStopsNamingTheIterationAndLeavesTheLastCheckpointIntact() throws Exception {
+        CheckpointSaver saver = new CheckpointSaver(dir);
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config().epochs(1).build()).listener(saver).build()) {
+            t.fit();
+        }
+        byte[] good = Files.readAllBytes(saver.last());
+        // A learning rate of 1e30 overflows the weights within an update or two.
+        TrainingConfig exploding = config().epochs(3)
+                .optimizer(OptimizerSpec.defaults(OptimizerType.SGD).withLearningRate(1e30f)).build();
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(exploding).listener(new CheckpointSaver(dir)).build()) {
+            DivergenceException e = assertThrows(DivergenceException.class, t::fit);
+            assertTrue(e.getMessage().contains("iteration " + e.iteration()), e.getMessage());
+            assertTrue(e.getMessage().contains("learning rate 1.0E30"), e.getMessage());
+            assertTrue(e.iteration() <= 8, "detected within the first epoch, at iteration " + e.iteration());
+        }
+        assertArrayEquals(good, Files.readAllBytes(saver.last()), "the last good checkpoint is untouched");
+    }
+
+    @Test
+    void skippingDivergedBatchesRunsTheEpochToItsEnd() {
+        TrainingConfig exploding = config().epochs(1).onDivergence(DivergencePolicy.SKIP_BATCH)
+                .optimizer(OptimizerSpec.defaults(OptimizerType.SGD).withLearningRate(1e30f)).build();
+        List<IterationResult> steps = new ArrayList<>();
+        TrainingListener record = new TrainingListener() {
+            @Override
+            public void onIterationEnd(Trainer trainer, IterationResult result) {
+                steps.add(result);
+            }
+        };
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(exploding).listener(record).build()) {
+            t.fit();
+            assertEquals(8, t.iteration());
+        }
+        assertEquals(8, steps.size());
+        assertTrue(steps.stream().anyMatch(IterationResult::skipped), "a 1e30 learning rate must diverge");
+        assertTrue(!steps.get(0).skipped() && Float.isFinite(steps.get(0).loss()), "the first step is still finite");
+    }
+
+    @Test
+    void resumingACheckpointOfAnotherModelNamesTheFirstMismatchingTensor() throws Exception {
+        Path checkpoint = dir.resolve("conv.safetensors");
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config().epochs(1).build()).build()) {
+            t.saveCheckpoint(checkpoint);
+        }
+        try (Network other = NetworkBuilder.input(Shape.of(1, 8, 8)).conv2d("conv1", 8, 3, 1, 1).relu("relu1")
+                .dense("fc", 4).build(CPU, 3)) {
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                    () -> TrainingCheckpoint.loadWeights(checkpoint, other));
+            assertTrue(e.getMessage().contains("conv1.weight") && e.getMessage().contains("[8, 1, 3, 3]"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void earlyStoppingEndsARunThatNoLongerImproves() {
+        EarlyStopping stopping = new EarlyStopping(1, 0.0);
+        // A learning rate of 0 never improves after the first epoch's validation.
+        TrainingConfig frozen = config().epochs(10).optimizer(OptimizerSpec.defaults(OptimizerType.SGD).withLearningRate(0f))
+                .build();
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(frozen).validationData(TEST).listener(stopping).build()) {
+            t.fit();
+            assertTrue(stopping.stoppedEarly());
+            assertEquals(2, t.position().epoch(), "stopped after the second epoch");
+        }
+    }
+
+    @Test
+    void theMetricsLogHasAHeaderAndOneRowPerEpoch() throws Exception {
+        Path csv = dir.resolve("metrics.csv");
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config().build()).validationData(TEST)
+                     .listener(new MetricsCsvLog(csv)).build()) {
+            t.fit();
+        }
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(3, lines.size());
+        assertEquals(MetricsCsvLog.HEADER, lines.get(0));
+        assertTrue(lines.get(2).startsWith("2,16,"), lines.get(2));
+        assertEquals(10, lines.get(1).split(",", -1).length);
+    }
+
+    @Test
+    void maxIterationsStopsMidEpoch() {
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config().maxIterations(5).build()).build()) {
+            t.fit();
+            assertEquals(5, t.iteration());
+            assertEquals(5, t.position().batch(), "the loader continues at the sixth batch");
+        }
+    }
+}
