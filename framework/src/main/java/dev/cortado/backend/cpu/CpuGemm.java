@@ -20,6 +20,9 @@ public final class CpuGemm {
     /** Multiply-adds (m·n·k) below which a product runs on one thread: about 20 µs of work. */
     static final long PARALLEL_THRESHOLD = 1L << 20;
 
+    /** Row panels of A up to which a row-major B is read in place instead of packed. */
+    static final int DIRECT_B_MAX_ROW_PANELS = 4;
+
     private final ParallelLoop loop;
     private final GemmMicroKernel kernel;
     private final int mr;
@@ -106,40 +109,58 @@ public final class CpuGemm {
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = workspaces.get();
-        int kcMax = Math.min(kc, k);
-        ws.ensure(Math.min(mc, roundUp(m1 - m0, mr)) * kcMax, Math.min(nc, roundUp(n1 - n0, nr)) * kcMax, mr * nr);
+        // Equal slices of k: 800 = 4 × 200 rather than 3 × 256 + 32, whose short last slice would
+        // reload and store all of C for little work.
+        int slices = (k + kc - 1) / kc;
+        int kcEven = (k + slices - 1) / slices;
+        // With few rows in C, each element of B meets at most a few row panels of A, and copying B
+        // costs more than reading its rows where they lie (row-major B only; Bᵀ must be gathered).
+        boolean directB = !transB && m1 - m0 <= DIRECT_B_MAX_ROW_PANELS * mr;
+        int packedCols = directB ? nr : Math.min(nc, roundUp(n1 - n0, nr));
+        ws.ensure(Math.min(mc, roundUp(m1 - m0, mr)) * kcEven, packedCols * kcEven, mr * nr);
         for (int jc = n0; jc < n1; jc += nc) {
             int nb = Math.min(nc, n1 - jc);
-            for (int pc = 0; pc < k; pc += kc) {
-                int kb = Math.min(kc, k - pc);
+            // Columns read in place; the rest (all of them, or a last partial panel) are packed.
+            int directCols = directB ? nb / nr * nr : 0;
+            for (int pc = 0; pc < k; pc += kcEven) {
+                int kb = Math.min(kcEven, k - pc);
                 // The first slice of k applies beta; later slices accumulate onto it.
                 float sliceBeta = pc == 0 ? beta : 1f;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, kb, jc, nb, nr, ws.packedB);
+                if (directCols < nb) {
+                    GemmPacking.packB(transB, b, bOff, ldb, pc, kb, jc + directCols, nb - directCols, nr, ws.packedB);
+                }
                 for (int ic = m0; ic < m1; ic += mc) {
                     int mb = Math.min(mc, m1 - ic);
                     GemmPacking.packA(transA, a, aOff, lda, ic, mb, pc, kb, mr, ws.packedA);
-                    macroKernel(ws, mb, nb, kb, alpha, sliceBeta, c, cOff + ic * ldc + jc, ldc);
+                    macroKernel(ws, mb, nb, kb, alpha, sliceBeta, c, cOff + ic * ldc + jc, ldc,
+                            b, bOff + pc * ldb + jc, ldb, directCols);
                 }
             }
         }
     }
 
-    /** Sweeps the packed mb×kb block of A against the packed kb×nb panel of B, tile by tile. */
+    /**
+     * Sweeps the packed mb×kb block of A against a kb×nb panel of B, tile by tile: its first
+     * {@code directCols} columns read in place from B (rows ldb apart), the others from the packed panel.
+     */
     private void macroKernel(GemmWorkspace ws, int mb, int nb, int kb, float alpha, float beta,
-                             float[] c, int cBase, int ldc) {
+                             float[] c, int cBase, int ldc, float[] b, int bBase, int ldb, int directCols) {
         float[] pa = ws.packedA;
-        float[] pb = ws.packedB;
         for (int jr = 0; jr < nb; jr += nr) {
             int cols = Math.min(nr, nb - jr);
+            boolean direct = jr < directCols;
+            float[] pb = direct ? b : ws.packedB;
+            int bPanel = direct ? bBase + jr : (jr - directCols) * kb;
+            int bStride = direct ? ldb : nr;
             for (int ir = 0; ir < mb; ir += mr) {
                 int rows = Math.min(mr, mb - ir);
                 int cTile = cBase + ir * ldc + jr;
                 if (rows == mr && cols == nr) {
-                    kernel.multiply(kb, pa, ir * kb, pb, jr * kb, alpha, beta, c, cTile, ldc);
+                    kernel.multiply(kb, pa, ir * kb, pb, bPanel, bStride, alpha, beta, c, cTile, ldc);
                 } else {
                     // Edge tile: compute the full padded tile aside, then merge only the live part.
                     float[] tile = ws.edgeTile;
-                    kernel.multiply(kb, pa, ir * kb, pb, jr * kb, alpha, 0f, tile, 0, nr);
+                    kernel.multiply(kb, pa, ir * kb, pb, bPanel, bStride, alpha, 0f, tile, 0, nr);
                     for (int r = 0; r < rows; r++) {
                         int ci = cTile + r * ldc;
                         int ti = r * nr;

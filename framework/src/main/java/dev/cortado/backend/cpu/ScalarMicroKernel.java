@@ -20,7 +20,7 @@ final class ScalarMicroKernel implements GemmMicroKernel {
     }
 
     @Override
-    public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff,
+    public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, int bStride,
                          float alpha, float beta, float[] c, int cOff, int ldc) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
@@ -28,7 +28,7 @@ final class ScalarMicroKernel implements GemmMicroKernel {
         float c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         int ai = aOff;
         int bi = bOff;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
             float a0 = ap[ai], a1 = ap[ai + 1], a2 = ap[ai + 2], a3 = ap[ai + 3];
             float b0 = bp[bi], b1 = bp[bi + 1], b2 = bp[bi + 2], b3 = bp[bi + 3];
             c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;

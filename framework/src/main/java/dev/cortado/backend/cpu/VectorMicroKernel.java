@@ -35,7 +35,7 @@ final class VectorMicroKernel implements GemmMicroKernel {
     }
 
     @Override
-    public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff,
+    public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, int bStride,
                          float alpha, float beta, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
@@ -45,7 +45,7 @@ final class VectorMicroKernel implements GemmMicroKernel {
         FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
         int ai = aOff;
         int bi = bOff;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * L);
             FloatVector a0 = FloatVector.broadcast(S, ap[ai]);

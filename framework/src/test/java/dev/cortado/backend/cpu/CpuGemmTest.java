@@ -157,13 +157,13 @@ class CpuGemmTest {
     }
 
     /**
-     * Products above the single-thread threshold: a tall one (split by rows of C) and a wide one
-     * (split by columns), each on a 2-thread loop.
+     * Products above the single-thread threshold: a tall one (split by rows of C), a wide one
+     * (split by columns) and a wide one with B read in place, each on a 2-thread loop.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("gemms")
     void parallelSplitsOfC(String name, CpuGemm gemm) {
-        int[][] shapes = {{300, 64, 70}, {40, 100, 600}};
+        int[][] shapes = {{300, 64, 70}, {40, 100, 600}, {12, 200, 1000}};
         for (int[] s : shapes) {
             assertTrue((long) s[0] * s[1] * s[2] >= CpuGemm.PARALLEL_THRESHOLD, "shape must take the parallel path");
             Call call = dense(s[0] % 2 == 0, false, s[0], s[1], s[2], 1f, 0f, s[0]);
