@@ -21,7 +21,7 @@ public final class Evaluator {
     /** Evaluates on every sample of {@code data}, each passed through {@code transform} (e.g. normalization). */
     public static EvaluationResult evaluate(Network network, Dataset data, int batchSize, AugmentationPipeline transform) {
         Backend backend = network.backend();
-        int classes = network.outputShape().sampleSize();
+        int classes = network.outputShape().intSize();
         long[][] confusion = new long[classes][classes];
         double lossSum = 0;
         long top1 = 0;
