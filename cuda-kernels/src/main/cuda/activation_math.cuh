@@ -32,7 +32,7 @@ CORTADO_HD float cortado_activation(int kind, float alpha, float x) {
 CORTADO_HD float cortado_activation_derivative(int kind, float alpha, float x, float y) {
     switch (kind) {
         case CORTADO_ACT_LEAKY_RELU: return x > 0.0f ? 1.0f : alpha;
-        case CORTADO_ACT_ELU: return x > 0.0f ? 1.0f : y + alpha; // α·e^x = y + α
+        case CORTADO_ACT_ELU: return x > 0.0f ? 1.0f : alpha * expf(x); // not y + α: that cancels for x << 0
         case CORTADO_ACT_SOFTPLUS: return cortado_sigmoid(x);
         default: {
             float s = cortado_sigmoid(x); // d/dx x·σ(x) = σ(x)·(1 + x·(1 - σ(x)))

@@ -33,16 +33,22 @@ CORTADO_HD float cortado_softmax_xent_row(const float* x, int classes, int label
     return (float) loss;
 }
 
-// Binary cross-entropy from a logit z: max(z,0) - z·t + log(1 + exp(-|z|)) never overflows.
+// Binary cross-entropy from a logit z: max(z,0) - z·t + log(1 + exp(-|z|)) never overflows. The first
+// two terms are written z·(1-t) for z >= 0 and -z·t below, so that a large z with t near 1 does not
+// subtract two nearly equal products.
 CORTADO_HD float cortado_bce_logits(float z, float t) {
-    return fmaxf(z, 0.0f) - z * t + log1pf(expf(-fabsf(z)));
+    float linear = z >= 0.0f ? z * (1.0f - t) : -z * t;
+    return linear + log1pf(expf(-fabsf(z)));
 }
 
-// ∂/∂z of the mean BCE: (σ(z) - t)/count, σ evaluated on the side where exp cannot overflow.
+// ∂/∂z of the mean BCE: (σ(z) - t)/count. For z >= 0, σ(z) = 1 - e/(1+e) with e = exp(-z), so
+// σ(z) - t = (1 - t) - e/(1+e): a confident correct logit (t = 1) keeps its tiny gradient instead of
+// rounding σ to 1 and the gradient to 0.
 CORTADO_HD float cortado_bce_logits_grad(float z, float t, float inv_count) {
     float e = expf(-fabsf(z));
-    float sigma = z >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-    return (sigma - t) * inv_count;
+    float tail = e / (1.0f + e);
+    float diff = z >= 0.0f ? (1.0f - t) - tail : tail - t;
+    return diff * inv_count;
 }
 
 CORTADO_HD float cortado_squared_error(float p, float t) {
