@@ -1,24 +1,64 @@
 package dev.cortado.backend;
 
 import dev.cortado.backend.cpu.CpuBackend;
+import dev.cortado.backend.cuda.CudaBackend;
+import dev.cortado.backend.cuda.CudaProbe;
+import dev.cortado.backend.cuda.CudnnOptions;
+import dev.cortado.backend.cuda.DeviceReport;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-/** Chooses a backend by name: {@code auto}, {@code cpu} or {@code cuda}. */
+/**
+ * Chooses a backend by name: {@code auto}, {@code cpu} or {@code cuda}. The CUDA probe runs once per JVM
+ * and is cached. {@code auto} falls back to the CPU only when CUDA is unavailable at selection time, and
+ * says why in one log line; errors during training are never turned into a silent fall-back.
+ */
 public final class Backends {
     private static final Logger LOG = LogManager.getLogger(Backends.class);
+    private static DeviceReport report;
 
     private Backends() {
     }
 
+    /** The cached result of probing this machine for CUDA (the text of {@code cortado devices}). */
+    public static synchronized DeviceReport deviceReport() {
+        if (report == null) {
+            report = CudaProbe.probeThisMachine();
+        }
+        return report;
+    }
+
     public static Backend select(String choice, int cpuThreads) {
+        return select(choice, cpuThreads, CudnnOptions.DEFAULT);
+    }
+
+    public static Backend select(String choice, int cpuThreads, CudnnOptions options) {
+        return select(choice, cpuThreads, options, "cpu".equals(choice) ? null : deviceReport());
+    }
+
+    /**
+     * The selection itself, given a probe report (null for {@code cpu}, which needs none).
+     *
+     * @throws BackendUnavailableException for {@code cuda} when the report says CUDA cannot run, with the reason
+     */
+    public static Backend select(String choice, int cpuThreads, CudnnOptions options, DeviceReport probe) {
         return switch (choice) {
             case "cpu" -> new CpuBackend(cpuThreads);
+            case "cuda" -> {
+                if (!probe.available()) {
+                    throw new BackendUnavailableException("--backend cuda: " + probe.reason());
+                }
+                yield CudaBackend.open(probe, 0, options);
+            }
             case "auto" -> {
-                LOG.info("backend auto: using the CPU ({} threads): the CUDA backend is not available", cpuThreads);
+                if (probe.available()) {
+                    CudaBackend cuda = CudaBackend.open(probe, 0, options);
+                    LOG.info("backend auto: using {}", cuda);
+                    yield cuda;
+                }
+                LOG.info("backend auto: using the CPU ({} threads): CUDA is unavailable: {}", cpuThreads, probe.reason());
                 yield new CpuBackend(cpuThreads);
             }
-            case "cuda" -> throw new BackendUnavailableException("the CUDA backend is not available on this machine");
             default -> throw new IllegalArgumentException("unknown backend '" + choice + "': use auto, cpu or cuda");
         };
     }

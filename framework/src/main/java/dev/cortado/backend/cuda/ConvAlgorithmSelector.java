@@ -1,0 +1,60 @@
+package dev.cortado.backend.cuda;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Chooses a cuDNN convolution algorithm from its ranking, and remembers the choice per shape so that
+ * cuDNN is asked once per layer shape and direction. The rules: drop algorithms that failed, drop those
+ * whose workspace exceeds the limit, in deterministic mode drop non-deterministic ones, then take the
+ * fastest (ties keep cuDNN's order).
+ */
+public final class ConvAlgorithmSelector {
+    private final CudnnOptions options;
+    private final Map<ConvKey, ConvAlgorithmPerf> chosen = new HashMap<>();
+
+    public ConvAlgorithmSelector(CudnnOptions options) {
+        this.options = options;
+    }
+
+    public static ConvAlgorithmPerf pick(ConvKey key, List<ConvAlgorithmPerf> ranking, CudnnOptions options) {
+        ConvAlgorithmPerf best = null;
+        for (ConvAlgorithmPerf p : ranking) {
+            if (p.status() != 0 || p.workspaceBytes() > options.workspaceLimitBytes()
+                    || (options.deterministic() && !p.deterministic())) {
+                continue;
+            }
+            if (best == null || (p.timeMs() >= 0 && (best.timeMs() < 0 || p.timeMs() < best.timeMs()))) {
+                best = p;
+            }
+        }
+        if (best == null) {
+            throw new CudaException(key.direction().op(), "choosing a cuDNN algorithm",
+                    "none of the " + ranking.size() + " algorithms for " + key
+                            + " succeeded within a workspace limit of " + options.workspaceLimitBytes() + " bytes"
+                            + (options.deterministic() ? " in deterministic mode" : "")
+                            + "; raise the workspace limit" + (options.deterministic() ? " or allow non-deterministic algorithms" : ""));
+        }
+        return best;
+    }
+
+    /** The cached choice for {@code key}, or one picked from the ranking {@code search} supplies. */
+    public ConvAlgorithmPerf choose(ConvKey key, Supplier<List<ConvAlgorithmPerf>> search) {
+        ConvAlgorithmPerf p = chosen.get(key);
+        if (p == null) {
+            p = pick(key, search.get(), options);
+            chosen.put(key, p);
+        }
+        return p;
+    }
+
+    public int cachedChoices() {
+        return chosen.size();
+    }
+
+    public CudnnOptions options() {
+        return options;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.cortado.backend.cuda;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.NativePointerObject;
+import jcuda.Pointer;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+import jcuda.nvrtc.JNvrtc;
+import jcuda.nvrtc.nvrtcProgram;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The custom kernels: each module is compiled by NVRTC for this device's architecture on first use (or
+ * taken from the {@link PtxCache}), loaded through the driver API into the runtime's primary context, and
+ * launched on the backend's stream.
+ */
+final class CudaKernels implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(CudaKernels.class);
+    static final int BLOCK = 256;
+
+    private final GpuInfo gpu;
+    private final int driverVersion;
+    private final CUstream stream;
+    private final PtxCache cache;
+    private final Map<String, CUmodule> modules = new HashMap<>();
+    private final Map<String, CUfunction> functions = new HashMap<>();
+
+    CudaKernels(GpuInfo gpu, int driverVersion, CUstream stream, PtxCache cache) {
+        this.gpu = gpu;
+        this.driverVersion = driverVersion;
+        this.stream = stream;
+        this.cache = cache;
+    }
+
+    /**
+     * --fmad=false: the kernels are memory-bound, so separate multiply and add cost nothing, and they keep
+     * the device's results equal to the host build of the same math (KernelMathHostTest).
+     */
+    List<String> options() {
+        return List.of("--gpu-architecture=" + gpu.nvrtcArchitecture(), "--fmad=false");
+    }
+
+    /** Blocks for a grid-stride loop over n elements: enough to fill the device, never more than needed. */
+    static int gridFor(long n, int multiprocessors) {
+        long needed = (n + BLOCK - 1) / BLOCK;
+        return (int) Math.max(1, Math.min(needed, (long) multiprocessors * 32));
+    }
+
+    /** Launches an element-wise kernel over n elements. */
+    void launch(String op, String module, String kernel, long n, Object... args) {
+        launchBlocks(op, module, kernel, gridFor(n, gpu.multiprocessors()), args);
+    }
+
+    /** Launches {@code blocks} blocks of {@link #BLOCK} threads (reductions: one block per channel or row). */
+    void launchBlocks(String op, String module, String kernel, int blocks, Object... args) {
+        CUfunction f = function(module, kernel);
+        Pointer params = parameters(args);
+        CudaCalls.driver(op, "cuLaunchKernel(" + kernel + ")",
+                () -> JCudaDriver.cuLaunchKernel(f, blocks, 1, 1, BLOCK, 1, 1, 0, stream, params, null));
+    }
+
+    private static Pointer parameters(Object[] args) {
+        NativePointerObject[] p = new NativePointerObject[args.length];
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                p[i] = Pointer.to(new Pointer()); // a null device pointer
+            } else if (a instanceof Pointer ptr) {
+                p[i] = Pointer.to(ptr);
+            } else if (a instanceof Integer v) {
+                p[i] = Pointer.to(new int[] {v});
+            } else if (a instanceof Long v) {
+                p[i] = Pointer.to(new long[] {v});
+            } else if (a instanceof Float v) {
+                p[i] = Pointer.to(new float[] {v});
+            } else if (a instanceof Boolean v) {
+                p[i] = Pointer.to(new int[] {v ? 1 : 0});
+            } else {
+                throw new IllegalArgumentException("kernel argument of type " + a.getClass().getName());
+            }
+        }
+        return Pointer.to(p);
+    }
+
+    private CUfunction function(String module, String kernel) {
+        String key = module + "/" + kernel;
+        CUfunction f = functions.get(key);
+        if (f == null) {
+            CUmodule m = modules.computeIfAbsent(module, this::load);
+            CUfunction created = new CUfunction();
+            CudaCalls.driver("load kernels", "cuModuleGetFunction(" + kernel + ")",
+                    () -> JCudaDriver.cuModuleGetFunction(created, m, kernel));
+            functions.put(key, created);
+            f = created;
+        }
+        return f;
+    }
+
+    private CUmodule load(String module) {
+        KernelProgram program = KernelSources.load(module);
+        String key = PtxCache.key(program, gpu.nvrtcArchitecture(), driverVersion, options());
+        String ptx = cache.load(key).orElseGet(() -> {
+            String compiled = compile(program);
+            cache.store(key, compiled);
+            return compiled;
+        });
+        CUmodule m = new CUmodule();
+        CudaCalls.driver("load kernels", "cuModuleLoadData(" + module + ")", () -> JCudaDriver.cuModuleLoadData(m, ptx));
+        return m;
+    }
+
+    private String compile(KernelProgram program) {
+        long start = System.nanoTime();
+        nvrtcProgram prog = new nvrtcProgram();
+        String op = "compile kernels " + program.fileName();
+        CudaCalls.nvrtc(op, "nvrtcCreateProgram", () -> JNvrtc.nvrtcCreateProgram(prog, program.source(),
+                program.fileName(), program.headerNames().size(), program.headerSources().toArray(new String[0]),
+                program.headerNames().toArray(new String[0])));
+        try {
+            List<String> options = options();
+            try {
+                CudaCalls.nvrtc(op, "nvrtcCompileProgram", () -> JNvrtc.nvrtcCompileProgram(prog, options.size(),
+                        options.toArray(new String[0])));
+            } catch (CudaException e) {
+                String[] log = new String[1];
+                JNvrtc.nvrtcGetProgramLog(prog, log);
+                throw new CudaException(op, "nvrtcCompileProgram", e.status() + "\n" + log[0], e);
+            }
+            String[] ptx = new String[1];
+            CudaCalls.nvrtc(op, "nvrtcGetPTX", () -> JNvrtc.nvrtcGetPTX(prog, ptx));
+            LOG.info("compiled CUDA kernels {} for {} in {} ms", program.fileName(), gpu.nvrtcArchitecture(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return ptx[0];
+        } finally {
+            JNvrtc.nvrtcDestroyProgram(prog);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (CUmodule m : modules.values()) {
+            JCudaDriver.cuModuleUnload(m);
+        }
+        modules.clear();
+        functions.clear();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.cortado.backend.cuda;
+
+import static dev.cortado.backend.cuda.CudaContext.ptr;
+
+import dev.cortado.backend.ShapeCheck;
+import dev.cortado.backend.TensorOps;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.ShapeMismatchException;
+import dev.cortado.tensor.Tensor;
+import java.util.List;
+import jcuda.Pointer;
+import jcuda.jcublas.JCublas2;
+import jcuda.runtime.JCuda;
+import jcuda.runtime.cudaMemcpyKind;
+
+/** Copies through pinned staging, cuBLAS for scal and axpy, kernels of tensor_ops.cu for the rest. */
+final class CudaTensorOps implements TensorOps {
+    private static final String MODULE = "tensor_ops";
+    private final CudaContext ctx;
+    private final CudaReductions reductions;
+
+    CudaTensorOps(CudaContext ctx, CudaReductions reductions) {
+        this.ctx = ctx;
+        this.reductions = reductions;
+    }
+
+    @Override
+    public void copyFromHost(float[] source, Tensor destination) {
+        if (source.length != destination.size()) {
+            throw new ShapeMismatchException("copyFromHost: " + source.length + " values for a tensor of shape "
+                    + destination.shape());
+        }
+        ctx.staging.upload(source, source.length, ptr(destination));
+    }
+
+    @Override
+    public void copyToHost(Tensor source, float[] destination) {
+        if (destination.length != source.size()) {
+            throw new ShapeMismatchException("copyToHost: tensor of shape " + source.shape() + " into "
+                    + destination.length + " values");
+        }
+        ctx.staging.download(ptr(source), destination, destination.length);
+    }
+
+    @Override
+    public void copy(Tensor source, Tensor destination) {
+        ShapeCheck.sameSize("copy", "source", source, "destination", destination);
+        CudaCalls.runtime("copy", "cudaMemcpyAsync", () -> JCuda.cudaMemcpyAsync(ptr(destination), ptr(source),
+                source.size() * Float.BYTES, cudaMemcpyKind.cudaMemcpyDeviceToDevice, ctx.stream));
+    }
+
+    @Override
+    public void fill(Tensor t, float value) {
+        ctx.kernels.launch("fill", MODULE, "fill", t.size(), ptr(t), t.size(), value);
+    }
+
+    private static int blasLength(String op, Tensor t) {
+        if (t.size() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": cuBLAS takes at most 2^31-1 elements, tensor " + t.shape()
+                    + " has " + t.size());
+        }
+        return (int) t.size();
+    }
+
+    @Override
+    public void scale(Tensor t, float alpha) {
+        int n = blasLength("scale", t);
+        CudaCalls.cublas("scale", "cublasSscal", () -> JCublas2.cublasSscal(ctx.cublas, n,
+                Pointer.to(new float[] {alpha}), ptr(t), 1));
+    }
+
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        ShapeCheck.same("axpy", "x", x, "y", y);
+        int n = blasLength("axpy", x);
+        CudaCalls.cublas("axpy", "cublasSaxpy", () -> JCublas2.cublasSaxpy(ctx.cublas, n,
+                Pointer.to(new float[] {alpha}), ptr(x), 1, ptr(y), 1));
+    }
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor out) {
+        ShapeCheck.same("add", "a", a, "b", b);
+        ShapeCheck.same("add", "a", a, "out", out);
+        ctx.kernels.launch("add", MODULE, "add", a.size(), ptr(a), ptr(b), ptr(out), a.size());
+    }
+
+    @Override
+    public void multiply(Tensor a, Tensor b, Tensor out) {
+        ShapeCheck.same("multiply", "a", a, "b", b);
+        ShapeCheck.same("multiply", "a", a, "out", out);
+        ctx.kernels.launch("multiply", MODULE, "multiply", a.size(), ptr(a), ptr(b), ptr(out), a.size());
+    }
+
+    @Override
+    public void clamp(Tensor t, float lo, float hi) {
+        if (!(lo <= hi)) {
+            throw new IllegalArgumentException("clamp: lower bound " + lo + " above upper bound " + hi);
+        }
+        ctx.kernels.launch("clamp", MODULE, "clamp", t.size(), ptr(t), t.size(), lo, hi);
+    }
+
+    @Override
+    public void addChannelBias(Tensor y, Tensor bias) {
+        ShapeCheck.perChannel("addChannelBias", "bias", bias, y);
+        ctx.kernels.launch("addChannelBias", MODULE, "add_channel_bias", y.size(), ptr(y), ptr(bias), y.size(),
+                y.shape().channels(), (long) y.shape().spatialSize());
+    }
+
+    @Override
+    public void channelBiasGradient(Tensor dy, Tensor db) {
+        ShapeCheck.perChannel("channelBiasGradient", "db", db, dy);
+        ctx.kernels.launchBlocks("channelBiasGradient", MODULE, "channel_bias_gradient", dy.shape().channels(),
+                ptr(dy), ptr(db), (long) dy.shape().batch(), dy.shape().channels(), (long) dy.shape().spatialSize());
+    }
+
+    private void channels(String op, List<Tensor> parts, Tensor whole, boolean toWhole) {
+        int total = 0;
+        for (Tensor p : parts) {
+            if (!p.shape().withChannels(whole.shape().channels()).equals(whole.shape())) {
+                throw new ShapeMismatchException(op + ": part " + p.shape() + " does not match " + whole.shape()
+                        + " outside dimension 1");
+            }
+            total += p.shape().channels();
+        }
+        if (total != whole.shape().channels()) {
+            throw new ShapeMismatchException(op + ": parts have " + total + " channels in all, " + whole.shape()
+                    + " has " + whole.shape().channels());
+        }
+        int offset = 0;
+        for (Tensor p : parts) {
+            ctx.kernels.launch(op, MODULE, "copy_channels", p.size(), ptr(whole), ptr(p), (long) whole.shape().batch(),
+                    whole.shape().channels(), p.shape().channels(), offset, (long) whole.shape().spatialSize(),
+                    toWhole ? 1 : 0);
+            offset += p.shape().channels();
+        }
+    }
+
+    @Override
+    public void concatChannels(List<Tensor> inputs, Tensor out) {
+        channels("concatChannels", inputs, out, true);
+    }
+
+    @Override
+    public void splitChannels(Tensor input, List<Tensor> outputs) {
+        channels("splitChannels", outputs, input, false);
+    }
+
+    @Override
+    public float sum(Tensor t) {
+        return (float) reductions.reduce("sum", CudaReductions.SUM, t);
+    }
+
+    @Override
+    public float mean(Tensor t) {
+        return (float) (reductions.reduce("mean", CudaReductions.SUM, t) / t.size());
+    }
+
+    @Override
+    public float max(Tensor t) {
+        if (t.size() == 0) {
+            throw new IllegalArgumentException("max: tensor " + t.shape() + " is empty");
+        }
+        return (float) reductions.reduce("max", CudaReductions.MAX, t);
+    }
+
+    @Override
+    public void argmax(Tensor x, Tensor out) {
+        ShapeCheck.rank("argmax", "x", x, 2);
+        ShapeCheck.require("argmax", "out", out, Shape.of(x.shape().dim(0)));
+        ctx.kernels.launch("argmax", MODULE, "argmax_rows", x.shape().dim(0), ptr(x), (long) x.shape().dim(0),
+                x.shape().dim(1), ptr(out));
+    }
+
+    @Override
+    public int topKCorrect(Tensor scores, Tensor labels, int k) {
+        ShapeCheck.rank("topKCorrect", "scores", scores, 2);
+        int n = scores.shape().dim(0);
+        ShapeCheck.require("topKCorrect", "labels", labels, Shape.of(n));
+        if (k < 1) {
+            throw new IllegalArgumentException("topKCorrect: k must be positive, got " + k);
+        }
+        try (Tensor hits = Tensor.owning(Shape.of(Math.max(1, n)), ctx.memory.allocate(Math.max(1, n), "topKCorrect"))) {
+            ctx.kernels.launch("topKCorrect", MODULE, "topk_hits", n, ptr(scores), ptr(labels), (long) n,
+                    scores.shape().dim(1), k, ptr(hits));
+            return (int) Math.round(reductions.reduce("topKCorrect", CudaReductions.SUM, hits));
+        }
+    }
+
+    @Override
+    public float globalL2Norm(List<Tensor> tensors) {
+        double total = 0;
+        for (double s : reductions.reduce("globalL2Norm", CudaReductions.SUM_SQUARES, tensors)) {
+            total += s;
+        }
+        return (float) Math.sqrt(total);
+    }
+}

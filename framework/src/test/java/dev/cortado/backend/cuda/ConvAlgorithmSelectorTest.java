@@ -1,0 +1,99 @@
+package dev.cortado.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.backend.Conv2dSpec;
+import dev.cortado.tensor.Shape;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ConvAlgorithmSelectorTest {
+    private static final long MIB = 1L << 20;
+    private static final ConvKey KEY = new ConvKey(ConvKey.Direction.FORWARD, Shape.nchw(64, 3, 32, 32),
+            Shape.of(16, 3, 3, 3), Conv2dSpec.of(3, 1, 1));
+
+    // Typical cudnnFind ranking: FFT fastest but memory hungry, Winograd non-deterministic, GEMM slow.
+    private static final List<ConvAlgorithmPerf> RANKING = List.of(
+            new ConvAlgorithmPerf(4, 0, 0.10f, 300 * MIB, true, 0),   // FFT
+            new ConvAlgorithmPerf(7, 0, 0.12f, 4 * MIB, false, 0),    // Winograd non-fused
+            new ConvAlgorithmPerf(1, 0, 0.20f, 1 * MIB, true, 0),     // implicit precomputed GEMM
+            new ConvAlgorithmPerf(6, 9, 0.01f, 0, true, 0),           // NOT_SUPPORTED
+            new ConvAlgorithmPerf(0, 0, 0.50f, 0, true, 0));          // implicit GEMM
+
+    @Test
+    void theFastestSuccessfulAlgorithmWithinTheLimitWins() {
+        assertEquals(4, ConvAlgorithmSelector.pick(KEY, RANKING, CudnnOptions.DEFAULT).algorithm());
+    }
+
+    @Test
+    void aSmallWorkspaceLimitExcludesHungryAlgorithms() {
+        CudnnOptions o = CudnnOptions.DEFAULT.withWorkspaceLimit(8 * MIB);
+        assertEquals(7, ConvAlgorithmSelector.pick(KEY, RANKING, o).algorithm());
+        assertEquals(0, ConvAlgorithmSelector.pick(KEY, RANKING, o.withWorkspaceLimit(0)).algorithm());
+    }
+
+    @Test
+    void deterministicModeAcceptsOnlyDeterministicAlgorithms() {
+        CudnnOptions o = CudnnOptions.DEFAULT.withWorkspaceLimit(8 * MIB).withDeterministic(true);
+        assertEquals(1, ConvAlgorithmSelector.pick(KEY, RANKING, o).algorithm());
+    }
+
+    @Test
+    void failedAlgorithmsAreNeverChosenEvenWhenFastest() {
+        List<ConvAlgorithmPerf> onlyFailed = List.of(new ConvAlgorithmPerf(6, 9, 0.01f, 0, true, 0));
+        CudaException e = assertThrows(CudaException.class,
+                () -> ConvAlgorithmSelector.pick(KEY, onlyFailed, CudnnOptions.DEFAULT.withDeterministic(true)));
+        assertTrue(e.getMessage().startsWith("conv2d forward: choosing a cuDNN algorithm failed: none of the 1"
+                + " algorithms for conv2d forward of input [64, 3, 32, 32]"), e.getMessage());
+        assertTrue(e.getMessage().contains("in deterministic mode"), e.getMessage());
+    }
+
+    @Test
+    void heuristicRankingsWithoutTimesKeepCudnnsOrder() {
+        List<ConvAlgorithmPerf> heuristic = List.of(
+                new ConvAlgorithmPerf(2, 0, -1, 64 * MIB, true, 0),
+                new ConvAlgorithmPerf(1, 0, -1, 0, true, 0));
+        assertEquals(2, ConvAlgorithmSelector.pick(KEY, heuristic, CudnnOptions.DEFAULT).algorithm());
+        assertEquals(1, ConvAlgorithmSelector.pick(KEY, heuristic, CudnnOptions.DEFAULT.withWorkspaceLimit(MIB)).algorithm());
+    }
+
+    @Test
+    void theChoiceIsCachedPerShapeAndDirection() {
+        ConvAlgorithmSelector s = new ConvAlgorithmSelector(CudnnOptions.DEFAULT);
+        AtomicInteger searches = new AtomicInteger();
+        s.choose(KEY, () -> { searches.incrementAndGet(); return RANKING; });
+        s.choose(KEY, () -> { searches.incrementAndGet(); return RANKING; });
+        ConvKey other = new ConvKey(ConvKey.Direction.BACKWARD_DATA, KEY.input(), KEY.weight(), KEY.spec());
+        s.choose(other, () -> { searches.incrementAndGet(); return RANKING; });
+        ConvKey otherBatch = new ConvKey(ConvKey.Direction.FORWARD, Shape.nchw(32, 3, 32, 32), KEY.weight(), KEY.spec());
+        s.choose(otherBatch, () -> { searches.incrementAndGet(); return RANKING; });
+        assertEquals(3, searches.get());
+        assertEquals(3, s.cachedChoices());
+    }
+
+    @Test
+    void theSharedWorkspaceGrowsToTheLargestNeedWithinTheLimit() {
+        long limit = 64 * MIB;
+        assertEquals(0, WorkspaceSizing.capacityFor(0, 0, limit));
+        assertEquals(2 * MIB, WorkspaceSizing.capacityFor(0, 1000, limit), "grows in 2 MiB steps");
+        assertEquals(2 * MIB, WorkspaceSizing.capacityFor(2 * MIB, MIB, limit), "never shrinks");
+        assertEquals(6 * MIB, WorkspaceSizing.capacityFor(2 * MIB, 5 * MIB, limit));
+        assertEquals(limit, WorkspaceSizing.capacityFor(0, limit - 1, limit), "the step stops at the limit");
+        assertEquals(1000, WorkspaceSizing.capacityFor(0, 1000, 1000));
+        assertThrows(IllegalStateException.class, () -> WorkspaceSizing.capacityFor(0, limit + 1, limit));
+    }
+
+    @Test
+    void convolutionOutputDimsFollowTheDecksFormula() {
+        // (N - F + 2P)/S + 1: a 7×7 input with a 3×3 filter at stride 2 gives 3×3.
+        ConvKey k = new ConvKey(ConvKey.Direction.FORWARD, Shape.nchw(1, 1, 7, 7), Shape.of(1, 1, 3, 3),
+                Conv2dSpec.of(3, 2, 0));
+        assertEquals(Shape.nchw(1, 1, 3, 3), k.output());
+        ConvKey dilated = new ConvKey(ConvKey.Direction.FORWARD, Shape.nchw(2, 4, 9, 9), Shape.of(6, 2, 3, 3),
+                Conv2dSpec.of(3, 1, 2).withDilation(2).withGroups(2));
+        assertEquals(Shape.nchw(2, 6, 9, 9), dilated.output());
+    }
+}
