@@ -159,6 +159,6 @@ extern "C" __global__ void topk_hits(const float* scores, const float* labels, c
                 rank++;
             }
         }
-        hit[r] = rank < k ? 1.0f : 0.0f;
+        hit[r] = rank < k && s == s ? 1.0f : 0.0f;  // s == s: a NaN score is never a hit
     }
 }

@@ -64,7 +64,11 @@ public interface TensorOps {
     /** out[n] = index of the largest x[n, c] (the first, on ties), stored as a float. */
     void argmax(Tensor x, Tensor out);
 
-    /** How many rows of scores {@code [N, C]} have their label among the k highest scores. */
+    /**
+     * How many rows of scores {@code [N, C]} have their label among the k highest scores. A label's
+     * rank counts the higher scores and the equal scores at lower class indices, so that top-1 agrees
+     * with {@link #argmax}'s first-maximum rule; a NaN label score is never counted.
+     */
     int topKCorrect(Tensor scores, Tensor labels, int k);
 
     /** sqrt(Σ over all tensors of Σ x²), accumulated in double: the norm used to clip gradients. */

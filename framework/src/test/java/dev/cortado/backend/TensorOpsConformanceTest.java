@@ -498,18 +498,20 @@ class TensorOpsConformanceTest {
     }
 
     /**
-     * The tie rule: a row is correct when fewer than k scores are strictly greater than the label's.
-     * Row 0 ties its label (class 1) with class 0 at the top, so it counts for top-1 although argmax
-     * picks class 0; row 1 has two scores above the label's, so it needs k = 3.
+     * The tie rule: a label's rank counts the higher scores and the equal ones at lower class indices,
+     * so top-1 agrees with argmax. Row 0 ties its label (class 1) with class 0 at the top: argmax picks
+     * class 0, so it is not top-1 but is top-2. Row 1's label (class 3) has two higher scores and ties
+     * class 2: rank 3, so it needs k = 4.
      */
     @ParameterizedTest
     @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
-    void topKCountsTiesWithTheLabelInItsFavour(Backend backend) {
+    void topKBreaksTiesByClassIndexLikeArgmax(Backend backend) {
         Tensor scores = tensor(backend, Shape.of(2, 4), 2, 2, 1, 0, /* */ 3, 3, 1, 1);
         Tensor labels = tensor(backend, Shape.of(2), 1, 3);
-        assertEquals(1, backend.tensors().topKCorrect(scores, labels, 1));
+        assertEquals(0, backend.tensors().topKCorrect(scores, labels, 1));
         assertEquals(1, backend.tensors().topKCorrect(scores, labels, 2));
-        assertEquals(2, backend.tensors().topKCorrect(scores, labels, 3));
+        assertEquals(1, backend.tensors().topKCorrect(scores, labels, 3));
+        assertEquals(2, backend.tensors().topKCorrect(scores, labels, 4));
     }
 
     /** Many rows (split across threads): top-1 count equals the number of rows where argmax hits the label. */

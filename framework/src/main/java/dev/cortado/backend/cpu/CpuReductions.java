@@ -129,13 +129,14 @@ final class CpuReductions {
                 int label = classIndex(y[r], r, scores.shape());
                 int base = r * classes;
                 float labelScore = s[base + label];
-                int greater = 0;
+                int rank = 0;
                 for (int c = 0; c < classes; c++) {
-                    if (s[base + c] > labelScore) {
-                        greater++;
+                    float v = s[base + c];
+                    if (v > labelScore || (v == labelScore && c < label)) {
+                        rank++;
                     }
                 }
-                if (greater < k && !Float.isNaN(labelScore)) {
+                if (rank < k && !Float.isNaN(labelScore)) {
                     count++;
                 }
             }

@@ -25,21 +25,15 @@ final class CudaTensorOps implements TensorOps {
     }
 
     @Override
-    public void copyFromHost(float[] source, Tensor destination) {
-        if (source.length != destination.size()) {
-            throw new ShapeMismatchException("copyFromHost: " + source.length + " values for a tensor of shape "
-                    + destination.shape());
-        }
-        ctx.staging.upload(source, source.length, ptr(destination));
+    public void copyFromHost(float[] source, int offset, Tensor destination) {
+        ShapeCheck.hostRange("copyFromHost", source, offset, destination);
+        ctx.staging.upload(source, offset, destination.shape().intSize(), ptr(destination));
     }
 
     @Override
-    public void copyToHost(Tensor source, float[] destination) {
-        if (destination.length != source.size()) {
-            throw new ShapeMismatchException("copyToHost: tensor of shape " + source.shape() + " into "
-                    + destination.length + " values");
-        }
-        ctx.staging.download(ptr(source), destination, destination.length);
+    public void copyToHost(Tensor source, float[] destination, int offset) {
+        ShapeCheck.hostRange("copyToHost", destination, offset, source);
+        ctx.staging.download(ptr(source), destination, offset, source.shape().intSize());
     }
 
     @Override

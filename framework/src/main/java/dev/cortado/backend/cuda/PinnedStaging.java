@@ -46,13 +46,13 @@ final class PinnedStaging implements AutoCloseable {
         capacity = floats;
     }
 
-    void upload(float[] source, int count, Pointer device) {
+    void upload(float[] source, int offset, int count, Pointer device) {
         for (int from = 0; from < count; from += MAX_CHUNK_FLOATS) {
             int n = Math.min(MAX_CHUNK_FLOATS, count - from);
             ensure(n);
             CudaCalls.runtime("copyFromHost", "cudaEventSynchronize", () -> JCuda.cudaEventSynchronize(consumed));
             view.clear();
-            view.put(source, from, n);
+            view.put(source, offset + from, n);
             Pointer target = device.withByteOffset((long) from * Float.BYTES);
             CudaCalls.runtime("copyFromHost", "cudaMemcpyAsync", () -> JCuda.cudaMemcpyAsync(target, host,
                     (long) n * Float.BYTES, cudaMemcpyKind.cudaMemcpyHostToDevice, stream));
@@ -60,7 +60,7 @@ final class PinnedStaging implements AutoCloseable {
         }
     }
 
-    void download(Pointer device, float[] destination, int count) {
+    void download(Pointer device, float[] destination, int offset, int count) {
         for (int from = 0; from < count; from += MAX_CHUNK_FLOATS) {
             int n = Math.min(MAX_CHUNK_FLOATS, count - from);
             ensure(n);
@@ -69,7 +69,7 @@ final class PinnedStaging implements AutoCloseable {
                     (long) n * Float.BYTES, cudaMemcpyKind.cudaMemcpyDeviceToHost, stream));
             CudaCalls.runtime("copyToHost", "cudaStreamSynchronize", () -> JCuda.cudaStreamSynchronize(stream));
             view.clear();
-            view.get(destination, from, n);
+            view.get(destination, offset + from, n);
         }
     }
 
