@@ -3,7 +3,13 @@ package dev.cortado.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cortado.backend.Backend;
+import dev.cortado.backend.BackendsUnderTest;
 import dev.cortado.backend.CounterRng;
+import dev.cortado.backend.OptimizerOps;
+import dev.cortado.backend.OptimizerUpdate;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The kernels' element math, compiled for the host with g++ from the very headers NVRTC compiles for the
  * device ({@code __host__}, {@code __device__} and {@code __forceinline__} defined away), run on random
- * inputs and compared with Java references: the optimizer formulas of {@link dev.cortado.backend.OptimizerOps}
+ * inputs and compared with Java: the optimizer updates with the CPU backend's {@link dev.cortado.backend.OptimizerOps}
  * evaluated in float in the same order, {@link CounterRng} itself for dropout, and the stable loss and
  * activation formulas. Relative differences must stay under 1e-6 (the float updates are in fact
  * bit-identical: IEEE float arithmetic and a correctly rounded sqrt on both sides, no FMA contraction on
@@ -120,8 +126,30 @@ class KernelMathHostTest {
         }
     }
 
+    /** Runs one update on 1-element tensors of the CPU backend; returns the weight then each state value. */
+    private static float[] cpu(java.util.function.Consumer<Tensor[]> update, float w, float g, float... state) {
+        Backend b = BackendsUnderTest.reference();
+        Tensor[] t = new Tensor[2 + state.length];
+        t[0] = b.upload(Shape.of(1), w);
+        t[1] = b.upload(Shape.of(1), g);
+        for (int i = 0; i < state.length; i++) {
+            t[2 + i] = b.upload(Shape.of(1), state[i]);
+        }
+        update.accept(t);
+        float[] out = new float[1 + state.length];
+        out[0] = b.download(t[0])[0];
+        for (int i = 0; i < state.length; i++) {
+            out[1 + i] = b.download(t[2 + i])[0];
+        }
+        for (Tensor x : t) {
+            x.close();
+        }
+        return out;
+    }
+
     @Test
-    void optimizerUpdatesMatchTheJavaFormulas() throws Exception {
+    void optimizerUpdatesMatchTheCpuBackend() throws Exception {
+        OptimizerOps ops = BackendsUnderTest.reference().optimizers();
         SplittableRandom r = new SplittableRandom(42);
         List<String> commands = new ArrayList<>();
         List<float[]> expected = new ArrayList<>();
@@ -137,47 +165,42 @@ class KernelMathHostTest {
             float wd = s % 2 == 0 ? 0f : 5e-4f;
 
             commands.add(cmd("sgd", w, g, lr, wd));
-            expected.add(new float[] {w - lr * (g + wd * w)});
+            expected.add(cpu(t -> ops.sgd(t[0], t[1], new OptimizerUpdate.Sgd(lr, wd)), w, g));
 
             for (int nesterov = 0; nesterov < 2; nesterov++) {
+                boolean n = nesterov == 1;
                 commands.add(cmd("momentum", w, sv, g, lr, rho, nesterov, wd));
-                float gd = g + wd * w;
-                float v = rho * sv - lr * gd;
-                float nw = nesterov == 1 ? w + (-rho * sv + (1f + rho) * v) : w + v;
-                expected.add(new float[] {nw, v});
+                expected.add(cpu(t -> ops.momentum(t[0], t[1], t[2], new OptimizerUpdate.Momentum(lr, rho, n, wd)),
+                        w, g, sv));
             }
 
             commands.add(cmd("adagrad", w, st1, g, lr, eps, wd));
-            float gd = g + wd * w;
-            float cache = st1 + gd * gd;
-            expected.add(new float[] {w - lr * gd / ((float) Math.sqrt(cache) + eps), cache});
+            expected.add(cpu(t -> ops.adaGrad(t[0], t[1], t[2], new OptimizerUpdate.AdaGrad(lr, eps, wd)), w, g, st1));
 
             commands.add(cmd("adadelta", w, st1, st2, g, 1f, rho, 1e-6f, wd));
-            float eg = rho * st1 + (1f - rho) * gd * gd;
-            float delta = -(float) Math.sqrt(st2 + 1e-6f) / (float) Math.sqrt(eg + 1e-6f) * gd;
-            float ed = rho * st2 + (1f - rho) * delta * delta;
-            expected.add(new float[] {w + 1f * delta, eg, ed});
+            expected.add(cpu(t -> ops.adaDelta(t[0], t[1], t[2], t[3], new OptimizerUpdate.AdaDelta(1f, rho, 1e-6f, wd)),
+                    w, g, st1, st2));
 
             commands.add(cmd("rmsprop", w, st1, g, lr, rho, eps, wd));
-            float c = rho * st1 + (1f - rho) * gd * gd;
-            expected.add(new float[] {w - lr * gd / ((float) Math.sqrt(c) + eps), c});
+            expected.add(cpu(t -> ops.rmsProp(t[0], t[1], t[2], new OptimizerUpdate.RmsProp(lr, rho, eps, wd)), w, g, st1));
 
             long step = 1 + r.nextInt(1000);
             float b1 = 0.9f;
             float b2 = 0.999f;
+            // The kernel receives the bias corrections; the CPU backend computes them from the step the same way.
             float bc1 = (float) (1 - Math.pow(b1, step));
             float bc2 = (float) (1 - Math.pow(b2, step));
             for (int decoupled = 0; decoupled < 2; decoupled++) {
+                boolean d = decoupled == 1;
                 commands.add(cmd("adam", w, sv, st1, g, lr, b1, b2, eps, wd, decoupled, bc1, bc2));
-                float wv = decoupled == 1 ? w - lr * wd * w : w;
-                float ga = decoupled == 1 ? g : g + wd * w;
-                float m = b1 * sv + (1f - b1) * ga;
-                float v = b2 * st1 + (1f - b2) * ga * ga;
-                expected.add(new float[] {wv - lr * (m / bc1) / ((float) Math.sqrt(v / bc2) + eps), m, v});
+                expected.add(cpu(t -> ops.adam(t[0], t[1], t[2], t[3],
+                        new OptimizerUpdate.Adam(lr, b1, b2, eps, wd, d, step)), w, g, sv, st1));
             }
 
             commands.add(cmd("l1", g, w, 1e-3f));
-            expected.add(new float[] {g + 1e-3f * Math.signum(w)});
+            // The gradient rides in the state slot, since addL1Gradient writes it: result [w, g + λ·sign(w)].
+            float[] l1 = cpu(t -> ops.addL1Gradient(t[0], 1e-3f, t[2]), w, 0f, g);
+            expected.add(new float[] {l1[1]});
         }
         commands.add(cmd("l1", 0.5f, 0f, 1e-3f));
         expected.add(new float[] {0.5f}); // sign(0) = 0: no L1 pull on a zero weight
