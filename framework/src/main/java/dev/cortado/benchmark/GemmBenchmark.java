@@ -11,8 +11,15 @@ import java.util.SplittableRandom;
  * Run with {@code --add-modules jdk.incubator.vector}, or it measures the scalar fallback.
  */
 public final class GemmBenchmark {
-    private static final int WARMUP_RUNS = 5;
+    /**
+     * Warm-up lasts at least this long: the JIT compiles the packing and blocking loops only after
+     * they have run for a while (on-stack replacement, then recompilation once edge tiles appear),
+     * and with a short warm-up a mid-sized product measured 3-5 times slower than in steady state.
+     */
+    private static final long WARMUP_NANOS = 2_000_000_000L;
     private static final int TIMED_RUNS = 11;
+    /** Floating-point operations per timed run, so that a run lasts milliseconds even for small products. */
+    private static final double FLOPS_PER_RUN = 2e9;
 
     private GemmBenchmark() {
     }
@@ -21,8 +28,8 @@ public final class GemmBenchmark {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors();
         try (ParallelLoop loop = new ParallelLoop(threads)) {
             CpuGemm gemm = new CpuGemm(loop);
-            System.out.printf("CPU GEMM, %d thread(s), %s kernel, median of %d runs after %d warm-up runs%n",
-                    threads, gemm.vectorized() ? "Vector API" : "scalar", TIMED_RUNS, WARMUP_RUNS);
+            System.out.printf("CPU GEMM, %d thread(s), %s kernel, median of %d timed runs after %.0f s of warm-up%n",
+                    threads, gemm.vectorized() ? "Vector API" : "scalar", TIMED_RUNS, WARMUP_NANOS / 1e9);
             int[][] shapes = {{1024, 1024, 1024}, {256, 800, 500}, {64, 400, 120}, {6, 25, 784}};
             for (int[] s : shapes) {
                 measure(gemm, s[0], s[1], s[2]);
@@ -43,9 +50,9 @@ public final class GemmBenchmark {
             b[i] = (float) random.nextDouble(-1, 1);
         }
         double flops = 2.0 * m * k * n;
-        // Small products repeat inside one timed run, so each run lasts long enough to time.
-        int repeats = (int) Math.max(1, Math.min(1000, 2e8 / flops));
-        for (int r = 0; r < WARMUP_RUNS * repeats; r++) {
+        int repeats = (int) Math.max(1, Math.min(100_000, FLOPS_PER_RUN / flops));
+        long warmupEnd = System.nanoTime() + WARMUP_NANOS;
+        while (System.nanoTime() < warmupEnd) {
             gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
         }
         double[] gflops = new double[TIMED_RUNS];

@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * 6 values of A and issues 12 independent fused multiply-adds, enough chains to hide the FMA
  * latency on two pipes. Load this class only when {@code jdk.incubator.vector} is resolved.
  *
- * <p>The code is unrolled by hand and keeps every vector in a local of this one method: on JDK 17,
- * passing vectors to a helper method or sharing one zero vector between accumulators made C2 box
- * them (measured: 15 GB/s of garbage and 30 instead of 200 GFLOP/s per core).
+ * <p>The code is unrolled by hand and keeps every vector in a local of this one method. On JDK 17
+ * an earlier version, which passed the accumulators to a store helper and started them all from
+ * one shared zero vector, made C2 box them: 15 GB/s of garbage and 30 instead of about 200 GFLOP/s
+ * per core for a tile in L1.
  */
 final class VectorMicroKernel implements GemmMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -37,17 +38,23 @@ final class VectorMicroKernel implements GemmMicroKernel {
     @Override
     public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, int bStride,
                          float alpha, float beta, float[] c, int cOff, int ldc) {
-        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
         int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 1 * L);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);

@@ -163,7 +163,7 @@ class CpuGemmTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("gemms")
     void parallelSplitsOfC(String name, CpuGemm gemm) {
-        int[][] shapes = {{300, 64, 120}, {40, 100, 600}, {12, 200, 1000}};
+        int[][] shapes = {{300, 128, 120}, {40, 200, 600}, {12, 400, 1000}};
         for (int[] s : shapes) {
             assertTrue((long) s[0] * s[1] * s[2] >= CpuGemm.PARALLEL_THRESHOLD, "shape must take the parallel path");
             Call call = dense(s[0] % 2 == 0, false, s[0], s[1], s[2], 1f, 0f, s[0]);
