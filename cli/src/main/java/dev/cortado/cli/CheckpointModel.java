@@ -1,0 +1,120 @@
+package dev.cortado.cli;
+
+import dev.cortado.checkpoint.Json;
+import dev.cortado.data.Normalize;
+import dev.cortado.models.ModelConfig;
+import dev.cortado.models.ModelConfigParser;
+import dev.cortado.models.ModelZoo;
+import dev.cortado.train.TrainingCheckpoint;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code cortado train} records in a checkpoint's metadata besides the trainer's own keys, so
+ * that {@code evaluate} and {@code predict} can rebuild the model and its input pipeline from the
+ * checkpoint alone: the model (zoo name, or the config file's text), the variable overrides, the
+ * input shape, the normalization statistics, the class names and the data directory.
+ */
+record CheckpointModel(ModelConfig config, Normalize normalize, List<String> classNames, String dataDirectory) {
+    static final String MODEL = "cli.model";
+    static final String MODEL_CONFIG = "cli.model_config";
+    static final String VARIABLES = "cli.variables";
+    static final String INPUT = "cli.input";
+    static final String NORMALIZE = "cli.normalize";
+    static final String CLASS_NAMES = "cli.class_names";
+    static final String DATA = "cli.data";
+
+    /** The metadata entries for a run of {@code model} (as the user named it) with these settings. */
+    static Map<String, String> metadata(String model, Map<String, String> variables, ModelConfig config,
+                                        Normalize normalize, List<String> classNames, Path data) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(MODEL, model);
+        String text = ModelOptions.configText(model);
+        if (text != null) {
+            m.put(MODEL_CONFIG, text);
+        }
+        m.put(VARIABLES, Json.write(variables));
+        m.put(INPUT, Json.write(config.input()));
+        Map<String, Object> norm = new LinkedHashMap<>();
+        norm.put("mean", floats(normalize.mean()));
+        norm.put("std", floats(normalize.std()));
+        m.put(NORMALIZE, Json.write(norm));
+        m.put(CLASS_NAMES, Json.write(classNames));
+        m.put(DATA, data.toAbsolutePath().toString());
+        return m;
+    }
+
+    /** Rebuilds the model description from a checkpoint written by {@code cortado train}. */
+    static CheckpointModel read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UserInputException(file + ": no such checkpoint file; pass a .safetensors file written by "
+                    + "'cortado train' (e.g. runs/<model>-<time>/best.safetensors)");
+        }
+        Map<String, String> meta = TrainingCheckpoint.metadata(file);
+        String model = meta.get(MODEL);
+        if (model == null) {
+            throw new UserInputException(file + ": the checkpoint does not say which model it holds (no '" + MODEL
+                    + "' metadata); only checkpoints written by 'cortado train' can be evaluated this way");
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        object(file, meta, VARIABLES).forEach((k, v) -> vars.put(k, String.valueOf(v)));
+        ModelConfig config;
+        if (meta.containsKey(MODEL_CONFIG)) {
+            config = ModelConfigParser.parse(file + " [" + MODEL_CONFIG + "]", new StringReader(meta.get(MODEL_CONFIG)),
+                    vars);
+        } else {
+            config = ModelZoo.load(model, vars);
+        }
+        List<Integer> input = new ArrayList<>();
+        for (Object o : list(file, meta, INPUT)) {
+            input.add(((Number) o).intValue());
+        }
+        config = new ModelConfig(config.name(), config.description(), config.source(), List.copyOf(input),
+                config.layers(), config.referenceParameters());
+        Map<String, Object> norm = object(file, meta, NORMALIZE);
+        Normalize normalize = new Normalize(toFloats(norm.get("mean")), toFloats(norm.get("std")));
+        List<String> names = new ArrayList<>();
+        for (Object o : list(file, meta, CLASS_NAMES)) {
+            names.add(String.valueOf(o));
+        }
+        return new CheckpointModel(config, normalize, names, meta.get(DATA));
+    }
+
+    private static List<Double> floats(float[] v) {
+        List<Double> out = new ArrayList<>();
+        for (float f : v) {
+            out.add((double) f);
+        }
+        return out;
+    }
+
+    private static float[] toFloats(Object o) {
+        List<?> l = (List<?>) o;
+        float[] out = new float[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) l.get(i)).floatValue();
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Path file, Map<String, String> meta, String key) {
+        if (meta.get(key) != null && Json.parse(meta.get(key)) instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        throw new UserInputException(file + ": checkpoint metadata '" + key + "' is missing or not a JSON object");
+    }
+
+    private static List<?> list(Path file, Map<String, String> meta, String key) {
+        if (meta.get(key) != null && Json.parse(meta.get(key)) instanceof List<?> l) {
+            return l;
+        }
+        throw new UserInputException(file + ": checkpoint metadata '" + key + "' is missing or not a JSON list");
+    }
+}

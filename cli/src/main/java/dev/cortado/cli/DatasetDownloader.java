@@ -1,0 +1,248 @@
+package dev.cortado.cli;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Downloads a dataset's files from its official location (or a mirror), verifies each file's SHA-256
+ * and only then moves it into place: a file is written to a temporary name beside its target and
+ * renamed atomically, so a failed or corrupted download never leaves a partial file behind.
+ */
+final class DatasetDownloader {
+    private static final Logger LOG = LogManager.getLogger(DatasetDownloader.class);
+
+    /** One file of a dataset and its published SHA-256. */
+    record RemoteFile(String name, String sha256) {
+    }
+
+    /**
+     * A dataset: where it is published (tried in order) and its files; {@code archive} says the one
+     * file is a .tar.gz to unpack into the directory.
+     */
+    record Source(String name, List<String> baseUrls, List<RemoteFile> files, boolean archive) {
+    }
+
+    /**
+     * The checksums are those the datasets' publishers and TensorFlow Datasets' url_checksums list
+     * for the original files (the same bytes on every mirror).
+     */
+    static final List<Source> SOURCES = List.of(
+            new Source("fashion-mnist", List.of("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"), List.of(
+                    new RemoteFile("train-images-idx3-ubyte.gz",
+                            "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84"),
+                    new RemoteFile("train-labels-idx1-ubyte.gz",
+                            "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845"),
+                    new RemoteFile("t10k-images-idx3-ubyte.gz",
+                            "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073"),
+                    new RemoteFile("t10k-labels-idx1-ubyte.gz",
+                            "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5")), false),
+            // LeCun's page is the official home; it often refuses plain downloads, so TensorFlow's CVDF
+            // mirror of the identical files follows.
+            new Source("mnist", List.of("https://yann.lecun.com/exdb/mnist/",
+                    "https://storage.googleapis.com/cvdf-datasets/mnist/"), List.of(
+                    new RemoteFile("train-images-idx3-ubyte.gz",
+                            "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"),
+                    new RemoteFile("train-labels-idx1-ubyte.gz",
+                            "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"),
+                    new RemoteFile("t10k-images-idx3-ubyte.gz",
+                            "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
+                    new RemoteFile("t10k-labels-idx1-ubyte.gz",
+                            "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6")), false),
+            new Source("cifar10", List.of("https://www.cs.toronto.edu/~kriz/"), List.of(
+                    new RemoteFile("cifar-10-binary.tar.gz",
+                            "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd")), true));
+
+    private final HttpClient http;
+
+    DatasetDownloader() {
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    static Source source(String name) {
+        String key = name.toLowerCase(Locale.ROOT).replace("_", "-");
+        if (key.equals("cifar-10")) {
+            key = "cifar10";
+        }
+        for (Source s : SOURCES) {
+            if (s.name().equals(key)) {
+                return s;
+            }
+        }
+        throw new UserInputException("unknown dataset '" + name + "'; known: "
+                + String.join(", ", SOURCES.stream().map(Source::name).toList()));
+    }
+
+    /**
+     * Downloads every file of {@code source} into {@code dir} that is not already there with the
+     * right checksum, trying {@code baseUrls} in order (the source's own when null).
+     */
+    void download(Source source, Path dir, List<String> baseUrls) throws IOException {
+        Files.createDirectories(dir);
+        List<String> bases = baseUrls == null || baseUrls.isEmpty() ? source.baseUrls() : baseUrls;
+        for (RemoteFile file : source.files()) {
+            Path target = dir.resolve(file.name());
+            if (Files.isRegularFile(target) && sha256(target).equals(file.sha256())) {
+                LOG.info("{}: already present and verified", target);
+            } else {
+                fetch(file, target, bases);
+            }
+            if (source.archive()) {
+                TarGz.extract(target, dir);
+                LOG.info("unpacked {} into {}", target.getFileName(), dir);
+            }
+        }
+    }
+
+    private void fetch(RemoteFile file, Path target, List<String> bases) throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (String base : bases) {
+            String url = base.endsWith("/") ? base + file.name() : base + "/" + file.name();
+            Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + file.name() + ".", ".part");
+            try {
+                String problem = fetchVerified(url, tmp, file.sha256());
+                if (problem == null) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    LOG.info("{}: downloaded from {} and verified (SHA-256 {})", target, url, file.sha256());
+                    return;
+                }
+                failures.add(url + ": " + problem);
+                LOG.warn("{}: {}", url, problem);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        throw new IOException("could not download " + file.name() + ":\n  " + String.join("\n  ", failures)
+                + "\nnothing was written to " + target + "; check the network or try again later");
+    }
+
+    /** Null when {@code tmp} now holds the file with the expected checksum, else what went wrong. */
+    private String fetchVerified(String url, Path tmp, String expected) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30)).GET().build();
+        MessageDigest digest = newSha256();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    return "HTTP status " + response.statusCode();
+                }
+                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
+                    in.transferTo(out);
+                }
+            }
+        } catch (IOException e) {
+            return "transfer failed: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("download of " + url + " interrupted", e);
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        return actual.equals(expected) ? null
+                : "SHA-256 mismatch (expected " + expected + ", got " + actual + "): corrupted or altered file";
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest = newSha256();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /** The regular files of a gzipped POSIX (ustar) tar archive, each written atomically. */
+    static final class TarGz {
+        private static final int BLOCK = 512;
+
+        private TarGz() {
+        }
+
+        static void extract(Path archive, Path dir) throws IOException {
+            Path root = dir.toAbsolutePath().normalize();
+            try (InputStream in = new BufferedInputStream(new GZIPInputStream(Files.newInputStream(archive)))) {
+                byte[] header = new byte[BLOCK];
+                while (in.readNBytes(header, 0, BLOCK) == BLOCK && header[0] != 0) {
+                    String name = text(header, 0, 100);
+                    String prefix = text(header, 345, 155);
+                    if (!prefix.isEmpty()) {
+                        name = prefix + "/" + name;
+                    }
+                    long size = Long.parseLong(text(header, 124, 12).isEmpty() ? "0" : text(header, 124, 12), 8);
+                    byte type = header[156];
+                    long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
+                    if (type == '0' || type == 0) {
+                        Path target = root.resolve(name).normalize();
+                        if (!target.startsWith(root)) {
+                            throw new IOException(archive + ": entry '" + name + "' points outside " + dir);
+                        }
+                        Files.createDirectories(target.getParent());
+                        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+                        try {
+                            try (OutputStream out = Files.newOutputStream(tmp)) {
+                                copy(in, out, size, archive);
+                            }
+                            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        } finally {
+                            Files.deleteIfExists(tmp);
+                        }
+                        in.skipNBytes(padded - size);
+                    } else {
+                        in.skipNBytes(padded);
+                    }
+                }
+            }
+        }
+
+        private static void copy(InputStream in, OutputStream out, long size, Path archive) throws IOException {
+            byte[] buffer = new byte[1 << 16];
+            long left = size;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException(archive + ": truncated archive");
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+            }
+        }
+
+        private static String text(byte[] b, int offset, int length) {
+            int end = offset;
+            while (end < offset + length && b[end] != 0) {
+                end++;
+            }
+            return new String(b, offset, end - offset, StandardCharsets.US_ASCII).strip();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.cortado.cli;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.data.AugmentationPipeline;
+import dev.cortado.data.Dataset;
+import dev.cortado.data.DatasetFormat;
+import dev.cortado.data.DatasetSplits;
+import dev.cortado.data.SampleShape;
+import dev.cortado.models.NetworkSpecs;
+import dev.cortado.nn.Network;
+import dev.cortado.train.EvaluationResult;
+import dev.cortado.train.Evaluator;
+import dev.cortado.train.TrainingCheckpoint;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cortado evaluate}: loss, top-1, top-5, per-class accuracy and the confusion matrix of a checkpoint. */
+@Command(name = "evaluate", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Evaluate a checkpoint on a dataset's test split: loss, top-1, top-5, per-class accuracy, "
+                + "confusion matrix.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint of 'cortado train'.")
+    Path checkpoint;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory. Default: the one it was trained on.")
+    Path data;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Force the data format.")
+    String format;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Option(names = "--json", description = "Print one JSON object with the results on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batchSize < 1) {
+            throw new UserInputException("--batch-size must be at least 1, got " + batchSize);
+        }
+        CheckpointModel saved = CheckpointModel.read(checkpoint);
+        Path dir = data != null ? data : saved.dataDirectory() != null ? Path.of(saved.dataDirectory()) : null;
+        if (dir == null) {
+            throw new UserInputException("the checkpoint does not record its data directory; pass --data DIR");
+        }
+        Dataset test = openTest(dir, format, saved);
+        try (Backend device = backend.open();
+             Network network = Network.build(NetworkSpecs.from(saved.config()), device, 0)) {
+            TrainingCheckpoint.loadWeights(checkpoint, network);
+            EvaluationResult r = Evaluator.evaluate(network, test, batchSize, AugmentationPipeline.of(saved.normalize()));
+            List<String> names = test.classNames();
+            PrintWriter text = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+            text.print(report(r, names, test.description()));
+            text.flush();
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("test_accuracy", r.top1());
+                m.put("test_loss", r.loss());
+                m.put("test_top5", r.top5());
+                m.put("samples", r.samples());
+                Map<String, Object> perClass = new LinkedHashMap<>();
+                double[] acc = r.perClassAccuracy();
+                for (int c = 0; c < acc.length; c++) {
+                    perClass.put(c < names.size() ? names.get(c) : Integer.toString(c), acc[c]);
+                }
+                m.put("per_class_accuracy", perClass);
+                List<List<Long>> confusion = new ArrayList<>();
+                for (long[] row : r.confusion()) {
+                    List<Long> l = new ArrayList<>();
+                    for (long v : row) {
+                        l.add(v);
+                    }
+                    confusion.add(l);
+                }
+                m.put("confusion", confusion);
+                m.put("backend", device.name());
+                JsonOutput.print(spec.commandLine().getOut(), m);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The test split of {@code dir}, checked against the model the checkpoint holds. */
+    static Dataset openTest(Path dir, String format, CheckpointModel saved) throws Exception {
+        DatasetFormat f = DataDirectory.format(dir, format);
+        List<Integer> in = saved.config().input();
+        DatasetSplits splits = DataDirectory.open(dir, f, new SampleShape(in.get(0), in.get(1), in.get(2)));
+        Dataset test = splits.test().orElse(null);
+        if (test == null) {
+            throw new UserInputException(dir + " has no test split (for an image folder: train/ and test/ subfolders)");
+        }
+        SampleShape s = test.sampleShape();
+        if (s.channels() != in.get(0) || s.height() != in.get(1) || s.width() != in.get(2)) {
+            throw new UserInputException(test.description() + " has " + s + " images but the checkpoint's model takes "
+                    + in.get(0) + "×" + in.get(1) + "×" + in.get(2) + "; evaluate it on data like its training data");
+        }
+        if (test.numClasses() != saved.classNames().size()) {
+            throw new UserInputException(test.description() + " has " + test.numClasses() + " classes but the "
+                    + "checkpoint's model was trained on " + saved.classNames().size());
+        }
+        return test;
+    }
+
+    static String report(EvaluationResult r, List<String> names, String description) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%s: %,d images%n", description, r.samples()));
+        b.append(String.format(Locale.ROOT, "loss %.4f  top-1 %.2f%%  top-5 %.2f%%%n%n", r.loss(), 100 * r.top1(),
+                100 * r.top5()));
+        int width = 5;
+        for (String n : names) {
+            width = Math.max(width, n.length());
+        }
+        b.append(String.format(Locale.ROOT, "%-" + width + "s  accuracy%n", "class"));
+        double[] acc = r.perClassAccuracy();
+        for (int c = 0; c < acc.length; c++) {
+            b.append(String.format(Locale.ROOT, "%-" + width + "s  %7.2f%%%n", c < names.size() ? names.get(c) : c,
+                    100 * acc[c]));
+        }
+        b.append(System.lineSeparator()).append("confusion matrix (rows: true class, columns: predicted)")
+                .append(System.lineSeparator());
+        long[][] m = r.confusion();
+        int cell = 4;
+        for (long[] row : m) {
+            for (long v : row) {
+                cell = Math.max(cell, Long.toString(v).length());
+            }
+        }
+        b.append(" ".repeat(width));
+        for (int c = 0; c < m.length; c++) {
+            b.append(String.format(Locale.ROOT, " %" + cell + "d", c));
+        }
+        b.append(System.lineSeparator());
+        for (int t = 0; t < m.length; t++) {
+            b.append(String.format(Locale.ROOT, "%-" + width + "s", t < names.size() ? names.get(t) : t));
+            for (long v : m[t]) {
+                b.append(String.format(Locale.ROOT, " %" + cell + "d", v));
+            }
+            b.append(System.lineSeparator());
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.cortado.cli;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.models.NetworkSpecs;
+import dev.cortado.nn.Mode;
+import dev.cortado.nn.Network;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import dev.cortado.train.TrainingCheckpoint;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cortado predict}: the class, its probability and the top-k of each image. */
+@Command(name = "predict", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Classify image files (PNG, JPEG) or the first images of an IDX file with a checkpoint.")
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint of 'cortado train'.")
+    Path checkpoint;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Image files, or an IDX images file.")
+    List<Path> files;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "10",
+            description = "Images to take from an IDX file. Default: ${DEFAULT-VALUE}.")
+    int limit;
+
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
+    int topK;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Option(names = "--json", description = "Print one JSON object with the predictions on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (limit < 1 || topK < 1) {
+            throw new UserInputException("--limit and --top-k must be at least 1");
+        }
+        CheckpointModel saved = CheckpointModel.read(checkpoint);
+        List<Integer> in = saved.config().input();
+        List<ImageInput.Sample> samples = new ArrayList<>();
+        for (Path f : files) {
+            if (!java.nio.file.Files.isRegularFile(f)) {
+                throw new UserInputException(f + ": no such file");
+            }
+            if (ImageInput.isIdx(f)) {
+                samples.addAll(ImageInput.readIdx(f, limit, in.get(0), in.get(1), in.get(2), saved.normalize()));
+            } else {
+                samples.add(ImageInput.readImage(f, in.get(0), in.get(1), in.get(2), saved.normalize()));
+            }
+        }
+        List<String> names = saved.classNames();
+        List<Map<String, Object>> predictions = new ArrayList<>();
+        try (Backend device = backend.open();
+             Network network = Network.build(NetworkSpecs.from(saved.config()), device, 0)) {
+            TrainingCheckpoint.loadWeights(checkpoint, network);
+            int n = samples.size();
+            int sampleSize = in.get(0) * in.get(1) * in.get(2);
+            float[] batch = new float[n * sampleSize];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(samples.get(i).pixels(), 0, batch, i * sampleSize, sampleSize);
+            }
+            try (Tensor input = device.upload(Shape.nchw(n, in.get(0), in.get(1), in.get(2)), batch)) {
+                float[] logits = device.download(network.forward(input, Mode.EVAL));
+                int classes = logits.length / n;
+                for (int i = 0; i < n; i++) {
+                    double[] p = softmax(logits, i * classes, classes);
+                    Integer[] order = new Integer[classes];
+                    for (int c = 0; c < classes; c++) {
+                        order[c] = c;
+                    }
+                    java.util.Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("input", samples.get(i).label());
+                    m.put("class", name(names, order[0]));
+                    m.put("index", order[0]);
+                    m.put("probability", p[order[0]]);
+                    List<Map<String, Object>> top = new ArrayList<>();
+                    for (int k = 0; k < Math.min(topK, classes); k++) {
+                        Map<String, Object> t = new LinkedHashMap<>();
+                        t.put("class", name(names, order[k]));
+                        t.put("probability", p[order[k]]);
+                        top.add(t);
+                    }
+                    m.put("top_k", top);
+                    predictions.add(m);
+                }
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            JsonOutput.print(out, Map.of("predictions", predictions));
+            return ExitCodes.OK;
+        }
+        for (Map<String, Object> m : predictions) {
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: %s (%.2f%%)", m.get("input"),
+                    m.get("class"), 100 * (Double) m.get("probability")));
+            b.append("  top-").append(((List<?>) m.get("top_k")).size()).append(':');
+            for (Object o : (List<?>) m.get("top_k")) {
+                Map<?, ?> t = (Map<?, ?>) o;
+                b.append(String.format(Locale.ROOT, " %s %.2f%%", t.get("class"), 100 * (Double) t.get("probability")));
+            }
+            out.println(b);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** Softmax with the maximum subtracted, so that large logits cannot overflow exp. */
+    static double[] softmax(float[] logits, int offset, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, logits[offset + i]);
+        }
+        double sum = 0;
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = Math.exp(logits[offset + i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < n; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    private static String name(List<String> names, int c) {
+        return c < names.size() ? names.get(c) : Integer.toString(c);
+    }
+}

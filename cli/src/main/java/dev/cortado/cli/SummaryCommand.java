@@ -1,0 +1,71 @@
+package dev.cortado.cli;
+
+import dev.cortado.backend.cpu.CpuBackend;
+import dev.cortado.models.ModelConfig;
+import dev.cortado.models.NetworkSpecs;
+import dev.cortado.nn.Network;
+import dev.cortado.nn.NetworkSummary;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cortado summary}: the layer table of a model, with parameters and FLOPs. */
+@Command(name = "summary", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Print a model's layers, output shapes, parameters and FLOPs.")
+final class SummaryCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--json", description = "Print one JSON object (parameters, flops, layers) on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ModelConfig config = ModelOptions.load(model.modelOrDefault("lenet5"), model.variables(), model.inputSize());
+        // The summary needs shapes and parameter counts only; one thread builds it.
+        try (CpuBackend cpu = new CpuBackend(1);
+             Network network = Network.build(NetworkSpecs.from(config), cpu, 0)) {
+            NetworkSummary s = network.summary();
+            if (!json) {
+                spec.commandLine().getOut().print(config.name() + (config.description().isEmpty() ? ""
+                        : ": " + config.description()) + System.lineSeparator() + s);
+                spec.commandLine().getOut().flush();
+                return ExitCodes.OK;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", config.name());
+            m.put("input", config.input());
+            m.put("parameters", s.totalParameters());
+            m.put("buffer_values", s.bufferValues());
+            m.put("flops", s.totalFlops());
+            List<Map<String, Object>> layers = new ArrayList<>();
+            for (NetworkSummary.Row r : s.rows()) {
+                Map<String, Object> l = new LinkedHashMap<>();
+                l.put("name", r.name());
+                l.put("type", r.type());
+                l.put("inputs", r.inputs());
+                List<Integer> shape = new ArrayList<>();
+                for (int d : r.outputShape().dims()) {
+                    shape.add(d);
+                }
+                l.put("output_shape", shape);
+                l.put("parameters", r.parameters());
+                l.put("flops", r.flops());
+                layers.add(l);
+            }
+            m.put("layers", layers);
+            JsonOutput.print(spec.commandLine().getOut(), m);
+        }
+        return ExitCodes.OK;
+    }
+}
