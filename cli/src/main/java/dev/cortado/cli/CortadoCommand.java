@@ -60,7 +60,7 @@ public final class CortadoCommand implements Callable<Integer> {
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, ignored) -> {
             CommandLine failed = ex.getCommandLine();
-            err.println(failed.getCommandName() + ": " + ex.getMessage());
+            err.println(failed.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("See '" + failed.getCommandSpec().qualifiedName() + " --help'.");
             if (verbose) {

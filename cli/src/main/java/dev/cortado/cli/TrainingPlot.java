@@ -24,10 +24,10 @@ import org.jfree.data.xy.XYSeriesCollection;
 final class TrainingPlot implements TrainingListener {
     private final Path file;
     private final String title;
-    private final XYSeries trainLoss = new XYSeries("training");
-    private final XYSeries validationLoss = new XYSeries("validation");
-    private final XYSeries trainAccuracy = new XYSeries("training");
-    private final XYSeries validationAccuracy = new XYSeries("validation");
+    private final XYSeries trainLoss = new XYSeries("training loss");
+    private final XYSeries validationLoss = new XYSeries("validation loss");
+    private final XYSeries trainAccuracy = new XYSeries("training accuracy");
+    private final XYSeries validationAccuracy = new XYSeries("validation accuracy");
 
     TrainingPlot(Path file, String title) {
         this.file = file;
