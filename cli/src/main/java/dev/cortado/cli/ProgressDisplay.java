@@ -30,6 +30,8 @@ final class ProgressDisplay implements TrainingListener {
     private long correct;
     private long seen;
     private boolean barOpen;
+    /** When the current epoch began: training start, or the end of the previous epoch (after its validation). */
+    private long mark;
 
     ProgressDisplay(PrintWriter err, boolean interactive, LongSupplier nanoClock) {
         this.err = err;
@@ -39,7 +41,12 @@ final class ProgressDisplay implements TrainingListener {
 
     @Override
     public void onTrainingStart(Trainer trainer) {
-        epochs = trainer.config().epochs();
+        start(trainer.config().epochs());
+    }
+
+    void start(int totalEpochs) {
+        epochs = totalEpochs;
+        mark = clock.getAsLong();
     }
 
     @Override
@@ -51,7 +58,7 @@ final class ProgressDisplay implements TrainingListener {
         long now = clock.getAsLong();
         if (r.epoch() != epoch) {
             epoch = r.epoch();
-            epochStart = now;
+            epochStart = mark;
             lossSum = 0;
             correct = 0;
             seen = 0;
@@ -96,6 +103,7 @@ final class ProgressDisplay implements TrainingListener {
         err.println(epochSummary(r, epochs));
         err.flush();
         epoch = -1;
+        mark = clock.getAsLong();
     }
 
     /**
