@@ -49,7 +49,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backend;
 
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "10",
             description = "Iterations per timed run. Default: ${DEFAULT-VALUE}.")
     int iterations;
 
@@ -57,7 +57,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "Timed runs; the median is reported. Default: ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "10",
             description = "Untimed warm-up iterations. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
