@@ -167,8 +167,9 @@ final class CudaContext implements AutoCloseable {
         return activationDescriptors.computeIfAbsent(cudnnMode, k -> {
             cudnnActivationDescriptor d = new cudnnActivationDescriptor();
             CudaCalls.cudnn("describe activation", "cudnnCreateActivationDescriptor", () -> JCudnn.cudnnCreateActivationDescriptor(d));
+            // NaN in, NaN out, as on the CPU (Math.max(NaN, 0) is NaN): a diverging network must stay visible.
             CudaCalls.cudnn("describe activation", "cudnnSetActivationDescriptor", () -> JCudnn.cudnnSetActivationDescriptor(d,
-                    cudnnMode, cudnnNanPropagation.CUDNN_NOT_PROPAGATE_NAN, 0.0));
+                    cudnnMode, cudnnNanPropagation.CUDNN_PROPAGATE_NAN, 0.0));
             return d;
         });
     }

@@ -6,8 +6,6 @@ import static dev.cortado.backend.cuda.CudaContext.ptr;
 
 import dev.cortado.backend.Conv2dSpec;
 import dev.cortado.backend.ConvolutionOps;
-import dev.cortado.backend.ShapeCheck;
-import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +26,7 @@ final class CudnnConvolution implements ConvolutionOps {
     @Override
     public void forward(Tensor x, Tensor w, Conv2dSpec spec, Tensor y) {
         ConvKey key = new ConvKey(ConvKey.Direction.FORWARD, x.shape(), w.shape(), spec);
-        ShapeCheck.require(key.direction().op(), "y", y, key.output());
+        key.validate("x", "y", y.shape());
         var xd = ctx.tensor(x.shape());
         var wd = ctx.filter(w.shape());
         var cd = ctx.convolution(spec);
@@ -63,7 +61,7 @@ final class CudnnConvolution implements ConvolutionOps {
     @Override
     public void backwardData(Tensor dy, Tensor w, Conv2dSpec spec, Tensor dx) {
         ConvKey key = new ConvKey(ConvKey.Direction.BACKWARD_DATA, dx.shape(), w.shape(), spec);
-        ShapeCheck.require(key.direction().op(), "dy", dy, key.output());
+        key.validate("dx", "dy", dy.shape());
         var dxd = ctx.tensor(dx.shape());
         var wd = ctx.filter(w.shape());
         var cd = ctx.convolution(spec);
@@ -98,8 +96,7 @@ final class CudnnConvolution implements ConvolutionOps {
     @Override
     public void backwardFilter(Tensor x, Tensor dy, Conv2dSpec spec, Tensor dw) {
         ConvKey key = new ConvKey(ConvKey.Direction.BACKWARD_FILTER, x.shape(), dw.shape(), spec);
-        Shape expected = key.output();
-        ShapeCheck.require(key.direction().op(), "dy", dy, expected);
+        key.validate("x", "dy", dy.shape());
         var xd = ctx.tensor(x.shape());
         var dwd = ctx.filter(dw.shape());
         var cd = ctx.convolution(spec);

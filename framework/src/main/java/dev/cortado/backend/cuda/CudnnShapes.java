@@ -28,6 +28,18 @@ public final class CudnnShapes {
         };
     }
 
+    /**
+     * NCHW dims for an element-wise cuDNN op (activations), where only the element count matters: the
+     * tensor's own layout up to rank 4, and a higher-rank tensor (which the CPU backend accepts too) as
+     * [1, size, 1, 1].
+     */
+    public static int[] elementwise(Shape s) {
+        if (s.rank() <= 4) {
+            return nchw(s);
+        }
+        return new int[] {1, s.intSize(), 1, 1};
+    }
+
     /** The shape of per-channel statistics for {@code x}: [1, C, 1, 1], cuDNN's spatial batch-norm layout. */
     public static int[] perChannel(Shape x) {
         return new int[] {1, x.channels(), 1, 1};
