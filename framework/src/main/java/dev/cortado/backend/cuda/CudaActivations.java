@@ -55,7 +55,7 @@ final class CudaActivations implements ActivationOps {
         ShapeCheck.same(op, "x", x, "y", y);
         int mode = cudnnMode(activation);
         if (mode >= 0) {
-            var d = ctx.tensor(CudnnShapes.elementwise(x.shape()));
+            var d = ctx.tensor(x.shape());
             CudaCalls.cudnn(op, "cudnnActivationForward", () -> JCudnn.cudnnActivationForward(ctx.cudnn,
                     ctx.activation(mode), ONE, d, ptr(x), ZERO, d, ptr(y)));
         } else {
@@ -72,7 +72,7 @@ final class CudaActivations implements ActivationOps {
         ShapeCheck.same(op, "x", x, "dx", dx);
         int mode = cudnnMode(activation);
         if (mode >= 0) {
-            var d = ctx.tensor(CudnnShapes.elementwise(x.shape()));
+            var d = ctx.tensor(x.shape());
             CudaCalls.cudnn(op, "cudnnActivationBackward", () -> JCudnn.cudnnActivationBackward(ctx.cudnn,
                     ctx.activation(mode), ONE, d, ptr(y), d, ptr(dy), d, ptr(x), ZERO, d, ptr(dx)));
         } else {

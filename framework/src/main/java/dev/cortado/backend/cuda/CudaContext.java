@@ -60,6 +60,7 @@ final class CudaContext implements AutoCloseable {
     private final Map<LrnSpec, cudnnLRNDescriptor> lrnDescriptors = new HashMap<>();
     private CudaBuffer workspace;
     private long workspaceBytes;
+    private boolean closed;
 
     CudaContext(GpuInfo gpu, int driverVersion, CudnnOptions options) {
         this.device = Device.cuda(gpu.ordinal());
@@ -81,8 +82,13 @@ final class CudaContext implements AutoCloseable {
         this.algorithms = new ConvAlgorithmSelector(options);
     }
 
+    /** The device pointer of a tensor of this backend; a tensor of another device is named, not cast. */
     static Pointer ptr(Tensor t) {
-        return ((CudaBuffer) t.buffer()).pointer();
+        if (!(t.buffer() instanceof CudaBuffer b)) {
+            throw new IllegalArgumentException("tensor " + t + " is not in CUDA device memory: allocate it on the"
+                    + " CUDA backend, or copy it there with tensors().copyFromHost");
+        }
+        return b.pointer();
     }
 
     void synchronize(String op) {
@@ -184,8 +190,16 @@ final class CudaContext implements AutoCloseable {
         });
     }
 
+    /**
+     * Releases the handles, descriptors, modules and cached memory, once: a second close would destroy
+     * native handles twice, which cuDNN and cuBLAS answer with a crash rather than an error.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         JCuda.cudaStreamSynchronize(stream);
         tensorDescriptors.values().forEach(JCudnn::cudnnDestroyTensorDescriptor);
         filterDescriptors.values().forEach(JCudnn::cudnnDestroyFilterDescriptor);

@@ -66,6 +66,13 @@ final class CudaKernels implements AutoCloseable {
         return List.of("--gpu-architecture=" + architecture(), "--fmad=false");
     }
 
+    private String nvrtcVersion() {
+        int[] major = new int[1];
+        int[] minor = new int[1];
+        CudaCalls.nvrtc("compile kernels", "nvrtcVersion", () -> JNvrtc.nvrtcVersion(major, minor));
+        return major[0] + "." + minor[0];
+    }
+
     /** The device's architecture, or the newest below it that this NVRTC supports (asked once). */
     private String architecture() {
         if (architecture == null) {
@@ -145,7 +152,10 @@ final class CudaKernels implements AutoCloseable {
 
     private CUmodule load(String module) {
         KernelProgram program = KernelSources.load(module);
-        String key = PtxCache.key(program, architecture(), driverVersion, options());
+        // The NVRTC version enters the key too: PTX from another compiler may use an ISA this driver lacks.
+        List<String> keyed = new java.util.ArrayList<>(options());
+        keyed.add("nvrtc " + nvrtcVersion());
+        String key = PtxCache.key(program, architecture(), driverVersion, keyed);
         String ptx = cache.load(key).orElseGet(() -> {
             String compiled = compile(program);
             cache.store(key, compiled);

@@ -16,7 +16,9 @@ public final class CudnnShapes {
 
     /**
      * NCHW dims for a descriptor: rank 4 as is; [N, F] as [N, F, 1, 1] (so spatial batch norm and
-     * channel softmax act per feature); [C] as [1, C, 1, 1] (per-channel parameters); [N, C, L] as [N, C, L, 1].
+     * channel softmax act per feature); [C] as [1, C, 1, 1] (per-channel parameters); [N, C, L] as [N, C, L, 1];
+     * and [N, C, D1, D2, ...] as [N, C, D1·D2·..., 1], which is all that batch norm (statistics over everything
+     * but C) and element-wise ops look at, so they accept every rank the CPU backend accepts.
      */
     public static int[] nchw(Shape s) {
         return switch (s.rank()) {
@@ -24,20 +26,8 @@ public final class CudnnShapes {
             case 2 -> new int[] {s.dim(0), s.dim(1), 1, 1};
             case 3 -> new int[] {s.dim(0), s.dim(1), s.dim(2), 1};
             case 4 -> s.dims();
-            default -> throw new IllegalArgumentException("cuDNN: cannot describe a rank-" + s.rank() + " tensor " + s);
+            default -> new int[] {s.dim(0), s.dim(1), s.spatialSize(), 1};
         };
-    }
-
-    /**
-     * NCHW dims for an element-wise cuDNN op (activations), where only the element count matters: the
-     * tensor's own layout up to rank 4, and a higher-rank tensor (which the CPU backend accepts too) as
-     * [1, size, 1, 1].
-     */
-    public static int[] elementwise(Shape s) {
-        if (s.rank() <= 4) {
-            return nchw(s);
-        }
-        return new int[] {1, s.intSize(), 1, 1};
     }
 
     /** The shape of per-channel statistics for {@code x}: [1, C, 1, 1], cuDNN's spatial batch-norm layout. */
