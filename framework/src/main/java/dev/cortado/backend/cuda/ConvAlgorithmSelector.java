@@ -1,5 +1,6 @@
 package dev.cortado.backend.cuda;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,35 @@ public final class ConvAlgorithmSelector {
 
     public ConvAlgorithmSelector(CudnnOptions options) {
         this.options = options;
+    }
+
+    /** cudnnGetConvolution*WorkspaceSize for one algorithm: a cuDNN status, the size in {@code bytes[0]}. */
+    @FunctionalInterface
+    public interface WorkspaceQuery {
+        int sizeOf(int algorithm, long[] bytes);
+    }
+
+    /**
+     * The ranking with each usable algorithm's workspace taken as the larger of what the ranking reported
+     * and what cudnnGetConvolution*WorkspaceSize answers for it (the call the convolution itself is checked
+     * against; PyTorch asks it too, rather than trust the ranking's figure). An algorithm whose size query
+     * fails is marked failed with that status.
+     */
+    public static List<ConvAlgorithmPerf> withQueriedWorkspaces(List<ConvAlgorithmPerf> ranking, WorkspaceQuery query) {
+        List<ConvAlgorithmPerf> out = new ArrayList<>(ranking.size());
+        for (ConvAlgorithmPerf p : ranking) {
+            if (p.status() != 0) {
+                out.add(p);
+                continue;
+            }
+            long[] bytes = new long[1];
+            int status = query.sizeOf(p.algorithm(), bytes);
+            out.add(status != 0
+                    ? new ConvAlgorithmPerf(p.algorithm(), status, p.timeMs(), p.workspaceBytes(), p.deterministic(), p.mathType())
+                    : new ConvAlgorithmPerf(p.algorithm(), 0, p.timeMs(), Math.max(p.workspaceBytes(), bytes[0]),
+                            p.deterministic(), p.mathType()));
+        }
+        return out;
     }
 
     public static ConvAlgorithmPerf pick(ConvKey key, List<ConvAlgorithmPerf> ranking, CudnnOptions options) {

@@ -17,10 +17,20 @@ import jcuda.jcudnn.cudnnDeterminism;
 
 /** Convolution through cuDNN, with algorithms chosen per shape under the workspace limit and determinism policy. */
 final class CudnnConvolution implements ConvolutionOps {
+    private static final int NOT_SUPPORTED = jcuda.jcudnn.cudnnStatus.CUDNN_STATUS_NOT_SUPPORTED;
     private final CudaContext ctx;
 
     CudnnConvolution(CudaContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** cuDNN's status for a call made while JCudnn's exceptions are on (a failing status arrives as an exception). */
+    private static int status(CudaCalls.NativeCall call) {
+        try {
+            return call.invoke();
+        } catch (jcuda.CudaException e) {
+            return NOT_SUPPORTED;
+        }
     }
 
     @Override
@@ -51,7 +61,8 @@ final class CudnnConvolution implements ConvolutionOps {
                 out.add(new ConvAlgorithmPerf(p.algo, p.status, measure ? p.time : -1, p.memory,
                         p.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC, p.mathType));
             }
-            return out;
+            return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
+                    () -> JCudnn.cudnnGetConvolutionForwardWorkspaceSize(ctx.cudnn, xd, wd, cd, yd, a, bytes)));
         });
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionForward", () -> JCudnn.cudnnConvolutionForward(ctx.cudnn,
@@ -86,7 +97,8 @@ final class CudnnConvolution implements ConvolutionOps {
                 out.add(new ConvAlgorithmPerf(p.algo, p.status, measure ? p.time : -1, p.memory,
                         p.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC, p.mathType));
             }
-            return out;
+            return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
+                    () -> JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(ctx.cudnn, wd, dyd, cd, dxd, a, bytes)));
         });
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionBackwardData", () -> JCudnn.cudnnConvolutionBackwardData(
@@ -121,7 +133,8 @@ final class CudnnConvolution implements ConvolutionOps {
                 out.add(new ConvAlgorithmPerf(p.algo, p.status, measure ? p.time : -1, p.memory,
                         p.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC, p.mathType));
             }
-            return out;
+            return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
+                    () -> JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(ctx.cudnn, xd, dyd, cd, dwd, a, bytes)));
         });
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionBackwardFilter", () -> JCudnn.cudnnConvolutionBackwardFilter(

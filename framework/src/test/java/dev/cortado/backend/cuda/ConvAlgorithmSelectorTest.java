@@ -80,6 +80,33 @@ class ConvAlgorithmSelectorTest {
     }
 
     @Test
+    void theWorkspaceSizeQueryCanOnlyRaiseAnAlgorithmsNeedOrMarkItFailed() {
+        List<ConvAlgorithmPerf> ranking = List.of(
+                new ConvAlgorithmPerf(1, 0, 0.1f, 1 * MIB, true, 0),
+                new ConvAlgorithmPerf(2, 0, 0.2f, 8 * MIB, true, 0),
+                new ConvAlgorithmPerf(3, 0, 0.3f, 0, true, 0),
+                new ConvAlgorithmPerf(4, 9, 0.0f, 0, true, 0));
+        List<Integer> asked = new java.util.ArrayList<>();
+        List<ConvAlgorithmPerf> checked = ConvAlgorithmSelector.withQueriedWorkspaces(ranking, (algo, bytes) -> {
+            asked.add(algo);
+            if (algo == 3) {
+                return 9; // CUDNN_STATUS_NOT_SUPPORTED
+            }
+            bytes[0] = algo == 1 ? 6 * MIB : 2 * MIB;
+            return 0;
+        });
+        assertEquals(List.of(1, 2, 3), asked, "failed algorithms are not asked");
+        assertEquals(6 * MIB, checked.get(0).workspaceBytes(), "the query's larger figure wins");
+        assertEquals(8 * MIB, checked.get(1).workspaceBytes(), "the ranking's larger figure stays");
+        assertEquals(9, checked.get(2).status());
+        assertEquals(ranking.get(3), checked.get(3));
+        assertEquals(1, ConvAlgorithmSelector.pick(KEY, ranking, CudnnOptions.DEFAULT.withWorkspaceLimit(5 * MIB))
+                .algorithm(), "on the ranking's figure alone algorithm 1 fits 5 MiB");
+        assertThrows(CudaException.class, () -> ConvAlgorithmSelector.pick(KEY, checked,
+                CudnnOptions.DEFAULT.withWorkspaceLimit(5 * MIB)), "with its real 6 MiB nothing fits");
+    }
+
+    @Test
     void heuristicRankingsWithoutTimesKeepCudnnsOrder() {
         List<ConvAlgorithmPerf> heuristic = List.of(
                 new ConvAlgorithmPerf(2, 0, -1, 64 * MIB, true, 0),
