@@ -16,3 +16,15 @@ typedef unsigned long long cortado_u64;
 #define CORTADO_FOR_EACH(i, n) \
     for (cortado_index i = (cortado_index) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
          i += (cortado_index) blockDim.x * gridDim.x)
+
+// A label stored as a float names a class when it is an integer in [0, classes); NaN is not.
+CORTADO_HD bool cortado_is_class_index(float label, int classes) {
+    return label >= 0.0f && label < (float) classes && floorf(label) == label;
+}
+
+// A quiet NaN without math.h's NAN, which NVRTC (no standard headers) does not define.
+CORTADO_HD float cortado_nan() {
+    union { unsigned int bits; float value; } u;
+    u.bits = 0x7fc00000u;
+    return u.value;
+}

@@ -2,14 +2,20 @@
 // a reduction over the written terms (reductions.cu), so no atomics and a deterministic sum.
 #include "loss_math.cuh"
 
-// One thread per row of logits [rows, classes]; grad may be null (loss only).
+// One thread per row of logits [rows, classes]; grad may be null (loss only). A label that is not a class
+// index makes the row's loss NaN (its gradient row is left alone): the host then finds and names it.
 extern "C" __global__ void softmax_xent_rows(const float* logits, const float* labels, cortado_index rows,
                                              int classes, float smoothing, float inv_batch,
                                              float* row_loss, float* grad) {
     CORTADO_FOR_EACH(r, rows) {
+        float label = labels[r];
+        if (!cortado_is_class_index(label, classes)) {
+            row_loss[r] = cortado_nan();
+            continue;
+        }
         const float* x = logits + r * classes;
         float* g = grad ? grad + r * classes : 0;
-        row_loss[r] = cortado_softmax_xent_row(x, classes, (int) labels[r], smoothing, inv_batch, g);
+        row_loss[r] = cortado_softmax_xent_row(x, classes, (int) label, smoothing, inv_batch, g);
     }
 }
 

@@ -25,9 +25,11 @@ extern "C" __global__ void multiply(const float* a, const float* b, float* out, 
     }
 }
 
+// NaN stays NaN, as on the CPU, so a diverged gradient is not hidden (fmaxf(NaN, lo) would answer lo).
 extern "C" __global__ void clamp(float* t, cortado_index n, float lo, float hi) {
     CORTADO_FOR_EACH(i, n) {
-        t[i] = fminf(fmaxf(t[i], lo), hi);
+        float v = t[i];
+        t[i] = v < lo ? lo : (v > hi ? hi : v);
     }
 }
 
@@ -85,8 +87,12 @@ __device__ __forceinline__ double cortado_negative_infinity() {
     return __longlong_as_double((long long) 0xfff0000000000000ULL);
 }
 
+// The maximum propagates NaN like the CPU's Math.max (fmax would drop it and hide a divergence).
 __device__ __forceinline__ double cortado_reduce_combine(int op, double a, double b) {
-    return op == CORTADO_REDUCE_MAX ? fmax(a, b) : a + b;
+    if (op == CORTADO_REDUCE_MAX) {
+        return (a > b || a != a) ? a : b;
+    }
+    return a + b;
 }
 
 // Pass 1: each block reduces its grid-stride share of x into partials[blockIdx.x]. blockDim = 256.
@@ -147,11 +153,18 @@ extern "C" __global__ void argmax_rows(const float* x, cortado_index rows, int c
 
 // hit[r] = 1 when the label's rank is below k. Rank counts the classes scoring higher, and on ties
 // those with a lower index, so k = 1 agrees with argmax's first-maximum rule.
+// A label that is not a class index in [0, classes) makes hit[r] NaN, never an out-of-bounds read: the
+// host sees a NaN count and reports the label, as the CPU backend does.
 extern "C" __global__ void topk_hits(const float* scores, const float* labels, cortado_index rows, int classes,
                                      int k, float* hit) {
     CORTADO_FOR_EACH(r, rows) {
         const float* row = scores + r * classes;
-        int label = (int) labels[r];
+        float lf = labels[r];
+        if (!cortado_is_class_index(lf, classes)) {
+            hit[r] = cortado_nan();
+            continue;
+        }
+        int label = (int) lf;
         float s = row[label];
         int rank = 0;
         for (int c = 0; c < classes; c++) {

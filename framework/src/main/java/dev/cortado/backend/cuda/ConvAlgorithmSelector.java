@@ -1,5 +1,6 @@
 package dev.cortado.backend.cuda;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,10 +9,16 @@ import java.util.function.Supplier;
 /**
  * Chooses a cuDNN convolution algorithm from its ranking, and remembers the choice per shape so that
  * cuDNN is asked once per layer shape and direction. The rules: drop algorithms that failed, drop those
- * whose workspace exceeds the limit, in deterministic mode drop non-deterministic ones, then take the
- * fastest (ties keep cuDNN's order).
+ * whose workspace exceeds the limit, drop those that need tensor-core math (the convolution descriptor asks
+ * for CUDNN_FMA_MATH, full fp32 products like the CPU; an algorithm ranked under another math type would
+ * not run as ranked), in deterministic mode drop non-deterministic ones, then take the fastest (ties keep
+ * cuDNN's order).
  */
 public final class ConvAlgorithmSelector {
+    // cudnnMathType_t: CUDNN_TENSOR_OP_MATH and CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION (TF32 or fp16 products)
+    static final int TENSOR_OP_MATH = 1;
+    static final int TENSOR_OP_MATH_ALLOW_CONVERSION = 2;
+
     private final CudnnOptions options;
     private final Map<ConvKey, ConvAlgorithmPerf> chosen = new HashMap<>();
 
@@ -19,10 +26,40 @@ public final class ConvAlgorithmSelector {
         this.options = options;
     }
 
+    /** cudnnGetConvolution*WorkspaceSize for one algorithm: a cuDNN status, the size in {@code bytes[0]}. */
+    @FunctionalInterface
+    public interface WorkspaceQuery {
+        int sizeOf(int algorithm, long[] bytes);
+    }
+
+    /**
+     * The ranking with each usable algorithm's workspace taken as the larger of what the ranking reported
+     * and what cudnnGetConvolution*WorkspaceSize answers for it (the call the convolution itself is checked
+     * against; PyTorch asks it too, rather than trust the ranking's figure). An algorithm whose size query
+     * fails is marked failed with that status.
+     */
+    public static List<ConvAlgorithmPerf> withQueriedWorkspaces(List<ConvAlgorithmPerf> ranking, WorkspaceQuery query) {
+        List<ConvAlgorithmPerf> out = new ArrayList<>(ranking.size());
+        for (ConvAlgorithmPerf p : ranking) {
+            if (p.status() != 0) {
+                out.add(p);
+                continue;
+            }
+            long[] bytes = new long[1];
+            int status = query.sizeOf(p.algorithm(), bytes);
+            out.add(status != 0
+                    ? new ConvAlgorithmPerf(p.algorithm(), status, p.timeMs(), p.workspaceBytes(), p.deterministic(), p.mathType())
+                    : new ConvAlgorithmPerf(p.algorithm(), 0, p.timeMs(), Math.max(p.workspaceBytes(), bytes[0]),
+                            p.deterministic(), p.mathType()));
+        }
+        return out;
+    }
+
     public static ConvAlgorithmPerf pick(ConvKey key, List<ConvAlgorithmPerf> ranking, CudnnOptions options) {
         ConvAlgorithmPerf best = null;
         for (ConvAlgorithmPerf p : ranking) {
             if (p.status() != 0 || p.workspaceBytes() > options.workspaceLimitBytes()
+                    || p.mathType() == TENSOR_OP_MATH || p.mathType() == TENSOR_OP_MATH_ALLOW_CONVERSION
                     || (options.deterministic() && !p.deterministic())) {
                 continue;
             }

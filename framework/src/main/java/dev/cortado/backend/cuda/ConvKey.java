@@ -2,12 +2,13 @@ package dev.cortado.backend.cuda;
 
 import dev.cortado.backend.Conv2dSpec;
 import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.ShapeMismatchException;
 
 /** What a convolution's algorithm choice and descriptors depend on: direction, input, weight, geometry. */
 public record ConvKey(Direction direction, Shape input, Shape weight, Conv2dSpec spec) {
 
     public enum Direction {
-        FORWARD("conv2d forward"), BACKWARD_DATA("conv2d backward data"), BACKWARD_FILTER("conv2d backward filter");
+        FORWARD("conv2d forward"), BACKWARD_DATA("conv2d backwardData"), BACKWARD_FILTER("conv2d backwardFilter");
 
         private final String op;
 
@@ -23,6 +24,29 @@ public record ConvKey(Direction direction, Shape input, Shape weight, Conv2dSpec
     /** The output shape (validated by {@link Conv2dSpec#outputShape}). */
     public Shape output() {
         return spec.outputShape(input, weight);
+    }
+
+    /**
+     * Validates the input/weight pair and the output-side tensor as the CPU backend does, with its messages:
+     * the op, the geometry problem, and every shape involved.
+     *
+     * @param inputName x, or dx for backward data
+     * @param outputName y, or dy for the backward passes
+     */
+    public Shape validate(String inputName, String outputName, Shape actualOutput) {
+        Shape expected;
+        try {
+            expected = output();
+        } catch (ShapeMismatchException e) {
+            String detail = e.getMessage().startsWith("conv2d: ") ? e.getMessage().substring(8) : e.getMessage();
+            throw new ShapeMismatchException(direction.op() + ": " + detail + " [" + inputName + " " + input
+                    + ", weight " + weight + ", " + spec + "]");
+        }
+        if (!actualOutput.equals(expected)) {
+            throw new ShapeMismatchException(direction.op() + ": " + outputName + " must have shape " + expected
+                    + ", got " + actualOutput);
+        }
+        return expected;
     }
 
     @Override

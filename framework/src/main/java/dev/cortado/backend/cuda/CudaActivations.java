@@ -7,6 +7,7 @@ import static dev.cortado.backend.cuda.CudaContext.ptr;
 import dev.cortado.backend.Activation;
 import dev.cortado.backend.ActivationOps;
 import dev.cortado.backend.ShapeCheck;
+import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnActivationMode;
@@ -82,15 +83,18 @@ final class CudaActivations implements ActivationOps {
 
     @Override
     public void preluForward(Tensor x, Tensor slope, Tensor y) {
-        ShapeCheck.same("prelu forward", "x", x, "y", y);
-        ShapeCheck.perChannel("prelu forward", "slope", slope, x);
-        ctx.kernels.launch("prelu forward", MODULE, "prelu_forward", x.size(), ptr(x), ptr(slope), ptr(y), x.size(),
+        String op = "PReLU forward";
+        requireRankAtLeast2(op, x);
+        ShapeCheck.same(op, "x", x, "y", y);
+        ShapeCheck.perChannel(op, "slope", slope, x);
+        ctx.kernels.launch(op, MODULE, "prelu_forward", x.size(), ptr(x), ptr(slope), ptr(y), x.size(),
                 x.shape().channels(), (long) x.shape().spatialSize());
     }
 
     @Override
     public void preluBackward(Tensor x, Tensor slope, Tensor dy, Tensor dx, Tensor dslope) {
-        String op = "prelu backward";
+        String op = "PReLU backward";
+        requireRankAtLeast2(op, x);
         ShapeCheck.same(op, "x", x, "dy", dy);
         ShapeCheck.same(op, "x", x, "dx", dx);
         ShapeCheck.perChannel(op, "slope", slope, x);
@@ -101,7 +105,22 @@ final class CudaActivations implements ActivationOps {
                 (long) x.shape().batch(), x.shape().channels(), (long) x.shape().spatialSize());
     }
 
+    private static void requireRankAtLeast2(String op, Tensor x) {
+        if (x.shape().rank() < 2) {
+            throw new ShapeMismatchException(op + ": x must be [N, C, ...], got " + x.shape());
+        }
+    }
+
+    /** cuDNN's channel mode on [N, C] (as [N, C, 1, 1]) or [N, C, H, W]; other ranks are refused like on the CPU. */
+    private static void requireSoftmaxRank(String op, Tensor x) {
+        int rank = x.shape().rank();
+        if (rank != 2 && rank != 4) {
+            throw new ShapeMismatchException(op + ": x must be [N, C] or [N, C, H, W], got " + x.shape());
+        }
+    }
+
     private void softmax(String op, int algorithm, Tensor x, Tensor y) {
+        requireSoftmaxRank(op, x);
         ShapeCheck.same(op, "x", x, "y", y);
         var d = ctx.tensor(x.shape());
         CudaCalls.cudnn(op, "cudnnSoftmaxForward", () -> JCudnn.cudnnSoftmaxForward(ctx.cudnn, algorithm,
@@ -109,6 +128,7 @@ final class CudaActivations implements ActivationOps {
     }
 
     private void softmaxBack(String op, int algorithm, Tensor y, Tensor dy, Tensor dx) {
+        requireSoftmaxRank(op, y);
         ShapeCheck.same(op, "y", y, "dy", dy);
         ShapeCheck.same(op, "y", y, "dx", dx);
         var d = ctx.tensor(y.shape());

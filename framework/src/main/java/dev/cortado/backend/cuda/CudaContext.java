@@ -60,6 +60,7 @@ final class CudaContext implements AutoCloseable {
     private final Map<LrnSpec, cudnnLRNDescriptor> lrnDescriptors = new HashMap<>();
     private CudaBuffer workspace;
     private long workspaceBytes;
+    private boolean closed;
 
     CudaContext(GpuInfo gpu, int driverVersion, CudnnOptions options) {
         this.device = Device.cuda(gpu.ordinal());
@@ -81,8 +82,13 @@ final class CudaContext implements AutoCloseable {
         this.algorithms = new ConvAlgorithmSelector(options);
     }
 
+    /** The device pointer of a tensor of this backend; a tensor of another device is named, not cast. */
     static Pointer ptr(Tensor t) {
-        return ((CudaBuffer) t.buffer()).pointer();
+        if (!(t.buffer() instanceof CudaBuffer b)) {
+            throw new IllegalArgumentException("tensor " + t + " is not in CUDA device memory: allocate it on the"
+                    + " CUDA backend, or copy it there with tensors().copyFromHost");
+        }
+        return b.pointer();
     }
 
     void synchronize(String op) {
@@ -167,8 +173,9 @@ final class CudaContext implements AutoCloseable {
         return activationDescriptors.computeIfAbsent(cudnnMode, k -> {
             cudnnActivationDescriptor d = new cudnnActivationDescriptor();
             CudaCalls.cudnn("describe activation", "cudnnCreateActivationDescriptor", () -> JCudnn.cudnnCreateActivationDescriptor(d));
+            // NaN in, NaN out, as on the CPU (Math.max(NaN, 0) is NaN): a diverging network must stay visible.
             CudaCalls.cudnn("describe activation", "cudnnSetActivationDescriptor", () -> JCudnn.cudnnSetActivationDescriptor(d,
-                    cudnnMode, cudnnNanPropagation.CUDNN_NOT_PROPAGATE_NAN, 0.0));
+                    cudnnMode, cudnnNanPropagation.CUDNN_PROPAGATE_NAN, 0.0));
             return d;
         });
     }
@@ -183,8 +190,16 @@ final class CudaContext implements AutoCloseable {
         });
     }
 
+    /**
+     * Releases the handles, descriptors, modules and cached memory, once: a second close would destroy
+     * native handles twice, which cuDNN and cuBLAS answer with a crash rather than an error.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         JCuda.cudaStreamSynchronize(stream);
         tensorDescriptors.values().forEach(JCudnn::cudnnDestroyTensorDescriptor);
         filterDescriptors.values().forEach(JCudnn::cudnnDestroyFilterDescriptor);

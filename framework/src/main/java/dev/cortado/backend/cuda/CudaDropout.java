@@ -16,11 +16,11 @@ final class CudaDropout implements DropoutOps {
 
     @Override
     public void forward(Tensor x, float p, long seed, Tensor mask, Tensor y) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout forward: drop probability p must lie in [0, 1), got " + p);
+        }
         ShapeCheck.same("dropout forward", "x", x, "mask", mask);
         ShapeCheck.same("dropout forward", "x", x, "y", y);
-        if (!(p >= 0 && p < 1)) {
-            throw new IllegalArgumentException("dropout forward: p must lie in [0, 1), got " + p);
-        }
         ctx.kernels.launch("dropout forward", "dropout", "dropout_forward", x.size(), ptr(x), ptr(mask), ptr(y), x.size(),
                 seed, p, 1f / (1f - p));
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
+import jcuda.driver.CUcontext;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
@@ -29,12 +30,32 @@ final class CudaKernels implements AutoCloseable {
     private final PtxCache cache;
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
+    /** The runtime's primary context of this device, current on the thread that created the backend. */
+    private final CUcontext context = new CUcontext();
+    private Thread boundThread;
+    private String architecture;
 
+    /** Call on the thread that has just initialized the runtime on this device (cudaSetDevice, a stream). */
     CudaKernels(GpuInfo gpu, int driverVersion, CUstream stream, PtxCache cache) {
         this.gpu = gpu;
         this.driverVersion = driverVersion;
         this.stream = stream;
         this.cache = cache;
+        CudaCalls.driver("start CUDA backend", "cuCtxGetCurrent", () -> JCudaDriver.cuCtxGetCurrent(context));
+        this.boundThread = Thread.currentThread();
+    }
+
+    /**
+     * Makes the backend's context current before driver-API calls. The runtime binds its primary context to
+     * each thread by itself; the driver API does not, so a kernel launched first thing from another thread
+     * (ops may run on any one thread at a time) would fail with CUDA_ERROR_INVALID_CONTEXT.
+     */
+    private void bindContext() {
+        Thread current = Thread.currentThread();
+        if (current != boundThread) {
+            CudaCalls.driver("bind CUDA context", "cuCtxSetCurrent", () -> JCudaDriver.cuCtxSetCurrent(context));
+            boundThread = current;
+        }
     }
 
     /**
@@ -42,7 +63,30 @@ final class CudaKernels implements AutoCloseable {
      * the device's results equal to the host build of the same math (KernelMathHostTest).
      */
     List<String> options() {
-        return List.of("--gpu-architecture=" + gpu.nvrtcArchitecture(), "--fmad=false");
+        return List.of("--gpu-architecture=" + architecture(), "--fmad=false");
+    }
+
+    private String nvrtcVersion() {
+        int[] major = new int[1];
+        int[] minor = new int[1];
+        CudaCalls.nvrtc("compile kernels", "nvrtcVersion", () -> JNvrtc.nvrtcVersion(major, minor));
+        return major[0] + "." + minor[0];
+    }
+
+    /** The device's architecture, or the newest below it that this NVRTC supports (asked once). */
+    private String architecture() {
+        if (architecture == null) {
+            int[] count = new int[1];
+            CudaCalls.nvrtc("compile kernels", "nvrtcGetNumSupportedArchs", () -> JNvrtc.nvrtcGetNumSupportedArchs(count));
+            int[] supported = new int[count[0]];
+            CudaCalls.nvrtc("compile kernels", "nvrtcGetSupportedArchs", () -> JNvrtc.nvrtcGetSupportedArchs(supported));
+            architecture = NvrtcArchitecture.choose(gpu.major() * 10 + gpu.minor(), supported);
+            if (!architecture.equals(gpu.nvrtcArchitecture())) {
+                LOG.info("NVRTC does not know {} (compute capability {}); compiling the kernels for {}, which the"
+                        + " driver JIT-compiles for this GPU", gpu.nvrtcArchitecture(), gpu.computeCapability(), architecture);
+            }
+        }
+        return architecture;
     }
 
     /** Blocks for a grid-stride loop over n elements: enough to fill the device, never more than needed. */
@@ -58,6 +102,11 @@ final class CudaKernels implements AutoCloseable {
 
     /** Launches {@code blocks} blocks of {@link #BLOCK} threads (reductions: one block per channel or row). */
     void launchBlocks(String op, String module, String kernel, int blocks, Object... args) {
+        KernelSignatures.check(op, module, kernel, args);
+        if (blocks < 1) {
+            return; // a grid of zero blocks is an invalid launch; one block per channel of nothing is no work
+        }
+        bindContext();
         CUfunction f = function(module, kernel);
         Pointer params = parameters(args);
         CudaCalls.driver(op, "cuLaunchKernel(" + kernel + ")",
@@ -103,7 +152,10 @@ final class CudaKernels implements AutoCloseable {
 
     private CUmodule load(String module) {
         KernelProgram program = KernelSources.load(module);
-        String key = PtxCache.key(program, gpu.nvrtcArchitecture(), driverVersion, options());
+        // The NVRTC version enters the key too: PTX from another compiler may use an ISA this driver lacks.
+        List<String> keyed = new java.util.ArrayList<>(options());
+        keyed.add("nvrtc " + nvrtcVersion());
+        String key = PtxCache.key(program, architecture(), driverVersion, keyed);
         String ptx = cache.load(key).orElseGet(() -> {
             String compiled = compile(program);
             cache.store(key, compiled);
@@ -133,7 +185,7 @@ final class CudaKernels implements AutoCloseable {
             }
             String[] ptx = new String[1];
             CudaCalls.nvrtc(op, "nvrtcGetPTX", () -> JNvrtc.nvrtcGetPTX(prog, ptx));
-            LOG.info("compiled CUDA kernels {} for {} in {} ms", program.fileName(), gpu.nvrtcArchitecture(),
+            LOG.info("compiled CUDA kernels {} for {} in {} ms", program.fileName(), architecture(),
                     (System.nanoTime() - start) / 1_000_000);
             return ptx[0];
         } finally {
@@ -143,6 +195,7 @@ final class CudaKernels implements AutoCloseable {
 
     @Override
     public void close() {
+        bindContext();
         for (CUmodule m : modules.values()) {
             JCudaDriver.cuModuleUnload(m);
         }

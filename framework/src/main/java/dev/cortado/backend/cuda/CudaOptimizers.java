@@ -16,60 +16,72 @@ final class CudaOptimizers implements OptimizerOps {
         this.ctx = ctx;
     }
 
-    private static void check(String op, Tensor w, Tensor... others) {
-        for (Tensor t : others) {
-            ShapeCheck.same(op, "w", w, "state or gradient", t);
+    /** The CPU backend's checks: g matches w and is a tensor of its own (the update would overwrite it). */
+    private static void checkShapes(String op, Tensor w, Tensor g) {
+        ShapeCheck.same(op, "w", w, "g", g);
+        if (w.buffer() == g.buffer()) {
+            throw new IllegalArgumentException(op + ": w " + w + " and g " + g + " share one buffer;"
+                    + " the gradient must be a tensor of its own");
         }
     }
 
     @Override
     public void sgd(Tensor w, Tensor g, OptimizerUpdate.Sgd u) {
-        check("sgd", w, g);
+        checkShapes("sgd", w, g);
         ctx.kernels.launch("sgd", MODULE, "sgd_update", w.size(), ptr(w), ptr(g), w.size(), u.learningRate(),
                 u.weightDecay());
     }
 
     @Override
     public void momentum(Tensor w, Tensor g, Tensor velocity, OptimizerUpdate.Momentum u) {
-        check("momentum", w, g, velocity);
-        ctx.kernels.launch("momentum", MODULE, "momentum_update", w.size(), ptr(w), ptr(g), ptr(velocity), w.size(),
+        String op = u.nesterov() ? "nesterov" : "momentum";
+        checkShapes(op, w, g);
+        ShapeCheck.same(op, "w", w, "velocity", velocity);
+        ctx.kernels.launch(op, MODULE, "momentum_update", w.size(), ptr(w), ptr(g), ptr(velocity), w.size(),
                 u.learningRate(), u.momentum(), u.nesterov(), u.weightDecay());
     }
 
     @Override
     public void adaGrad(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.AdaGrad u) {
-        check("adagrad", w, g, cache);
-        ctx.kernels.launch("adagrad", MODULE, "adagrad_update", w.size(), ptr(w), ptr(g), ptr(cache), w.size(),
+        checkShapes("adaGrad", w, g);
+        ShapeCheck.same("adaGrad", "w", w, "cache", cache);
+        ctx.kernels.launch("adaGrad", MODULE, "adagrad_update", w.size(), ptr(w), ptr(g), ptr(cache), w.size(),
                 u.learningRate(), u.epsilon(), u.weightDecay());
     }
 
     @Override
     public void adaDelta(Tensor w, Tensor g, Tensor squaredGrad, Tensor squaredDelta, OptimizerUpdate.AdaDelta u) {
-        check("adadelta", w, g, squaredGrad, squaredDelta);
-        ctx.kernels.launch("adadelta", MODULE, "adadelta_update", w.size(), ptr(w), ptr(g), ptr(squaredGrad),
+        checkShapes("adaDelta", w, g);
+        ShapeCheck.same("adaDelta", "w", w, "squaredGrad", squaredGrad);
+        ShapeCheck.same("adaDelta", "w", w, "squaredDelta", squaredDelta);
+        ctx.kernels.launch("adaDelta", MODULE, "adadelta_update", w.size(), ptr(w), ptr(g), ptr(squaredGrad),
                 ptr(squaredDelta), w.size(), u.learningRate(), u.rho(), u.epsilon(), u.weightDecay());
     }
 
     @Override
     public void rmsProp(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.RmsProp u) {
-        check("rmsprop", w, g, cache);
-        ctx.kernels.launch("rmsprop", MODULE, "rmsprop_update", w.size(), ptr(w), ptr(g), ptr(cache), w.size(),
+        checkShapes("rmsProp", w, g);
+        ShapeCheck.same("rmsProp", "w", w, "cache", cache);
+        ctx.kernels.launch("rmsProp", MODULE, "rmsprop_update", w.size(), ptr(w), ptr(g), ptr(cache), w.size(),
                 u.learningRate(), u.rho(), u.epsilon(), u.weightDecay());
     }
 
     /** The bias corrections 1-β^t are computed once per step in double, then passed as floats. */
     @Override
     public void adam(Tensor w, Tensor g, Tensor m, Tensor v, OptimizerUpdate.Adam u) {
-        check("adam", w, g, m, v);
+        String op = u.decoupled() ? "adamW" : "adam";
+        checkShapes(op, w, g);
+        ShapeCheck.same(op, "w", w, "m", m);
+        ShapeCheck.same(op, "w", w, "v", v);
         float bc1 = (float) (1 - Math.pow(u.beta1(), u.step()));
         float bc2 = (float) (1 - Math.pow(u.beta2(), u.step()));
-        ctx.kernels.launch("adam", MODULE, "adam_update", w.size(), ptr(w), ptr(g), ptr(m), ptr(v), w.size(),
+        ctx.kernels.launch(op, MODULE, "adam_update", w.size(), ptr(w), ptr(g), ptr(m), ptr(v), w.size(),
                 u.learningRate(), u.beta1(), u.beta2(), u.epsilon(), u.weightDecay(), u.decoupled(), bc1, bc2);
     }
 
     @Override
     public void addL1Gradient(Tensor w, float strength, Tensor g) {
-        check("addL1Gradient", w, g);
+        ShapeCheck.same("addL1Gradient", "w", w, "g", g);
         ctx.kernels.launch("addL1Gradient", MODULE, "add_l1_gradient", w.size(), ptr(w), ptr(g), w.size(), strength);
     }
 }

@@ -40,9 +40,11 @@ final class CudaReductions {
                 ctx.kernels.launchBlocks(op, "tensor_ops", "reduce_final", 1, partials.pointer(), blocks, kind,
                         results.pointer(), slot);
             }
-            CudaCalls.runtime(op, "cudaMemcpyAsync", () -> JCuda.cudaMemcpyAsync(Pointer.to(out), results.pointer(),
-                    (long) out.length * Double.BYTES, cudaMemcpyKind.cudaMemcpyDeviceToHost, ctx.stream));
+            // Wait for the stream, then a synchronous copy: the destination is a Java array, which an
+            // asynchronous copy could not rely on staying where JNI put it once the call returns.
             ctx.synchronize(op);
+            CudaCalls.runtime(op, "cudaMemcpy", () -> JCuda.cudaMemcpy(Pointer.to(out), results.pointer(),
+                    (long) out.length * Double.BYTES, cudaMemcpyKind.cudaMemcpyDeviceToHost));
         }
         return out;
     }

@@ -88,13 +88,15 @@ final class CudaTensorOps implements TensorOps {
     @Override
     public void clamp(Tensor t, float lo, float hi) {
         if (!(lo <= hi)) {
-            throw new IllegalArgumentException("clamp: lower bound " + lo + " above upper bound " + hi);
+            throw new IllegalArgumentException("clamp: bounds [" + lo + ", " + hi + "] for " + t
+                    + " are not an interval; lo must be at most hi");
         }
         ctx.kernels.launch("clamp", MODULE, "clamp", t.size(), ptr(t), t.size(), lo, hi);
     }
 
     @Override
     public void addChannelBias(Tensor y, Tensor bias) {
+        requireChannelAxis("addChannelBias", "y", y);
         ShapeCheck.perChannel("addChannelBias", "bias", bias, y);
         ctx.kernels.launch("addChannelBias", MODULE, "add_channel_bias", y.size(), ptr(y), ptr(bias), y.size(),
                 y.shape().channels(), (long) y.shape().spatialSize());
@@ -102,24 +104,45 @@ final class CudaTensorOps implements TensorOps {
 
     @Override
     public void channelBiasGradient(Tensor dy, Tensor db) {
+        requireChannelAxis("channelBiasGradient", "dy", dy);
         ShapeCheck.perChannel("channelBiasGradient", "db", db, dy);
         ctx.kernels.launchBlocks("channelBiasGradient", MODULE, "channel_bias_gradient", dy.shape().channels(),
                 ptr(dy), ptr(db), (long) dy.shape().batch(), dy.shape().channels(), (long) dy.shape().spatialSize());
     }
 
-    private void channels(String op, List<Tensor> parts, Tensor whole, boolean toWhole) {
-        int total = 0;
-        for (Tensor p : parts) {
-            if (!p.shape().withChannels(whole.shape().channels()).equals(whole.shape())) {
-                throw new ShapeMismatchException(op + ": part " + p.shape() + " does not match " + whole.shape()
-                        + " outside dimension 1");
+    private static void requireChannelAxis(String op, String name, Tensor t) {
+        if (t.shape().rank() < 2) {
+            throw new ShapeMismatchException(op + ": " + name + " must be [N, C, ...] with rank at least 2, got "
+                    + t.shape());
+        }
+    }
+
+    /** The CPU backend's checks and messages: parts agree with the whole outside dimension 1 and fill its channels. */
+    private static void checkChannelParts(String op, String partsName, List<Tensor> parts, String wholeName,
+                                          Tensor whole) {
+        requireChannelAxis(op, wholeName, whole);
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException(op + ": " + partsName + " is empty; give at least one tensor");
+        }
+        Shape w = whole.shape();
+        long total = 0;
+        StringBuilder shapes = new StringBuilder();
+        for (int i = 0; i < parts.size(); i++) {
+            Shape p = parts.get(i).shape();
+            if (p.rank() != w.rank() || !p.withChannels(w.channels()).equals(w)) {
+                throw new ShapeMismatchException(op + ": " + partsName + "[" + i + "] " + p + " and " + wholeName
+                        + " " + w + " must agree in every dimension but 1");
             }
-            total += p.shape().channels();
+            total += p.channels();
+            shapes.append(i == 0 ? "" : " + ").append(p);
         }
-        if (total != whole.shape().channels()) {
-            throw new ShapeMismatchException(op + ": parts have " + total + " channels in all, " + whole.shape()
-                    + " has " + whole.shape().channels());
+        if (total != w.channels()) {
+            throw new ShapeMismatchException(op + ": " + partsName + " " + shapes + " have " + total
+                    + " channels together but " + wholeName + " " + w + " has " + w.channels());
         }
+    }
+
+    private void channels(String op, List<Tensor> parts, Tensor whole, boolean toWhole) {
         int offset = 0;
         for (Tensor p : parts) {
             ctx.kernels.launch(op, MODULE, "copy_channels", p.size(), ptr(whole), ptr(p), (long) whole.shape().batch(),
@@ -131,11 +154,13 @@ final class CudaTensorOps implements TensorOps {
 
     @Override
     public void concatChannels(List<Tensor> inputs, Tensor out) {
+        checkChannelParts("concatChannels", "inputs", inputs, "out", out);
         channels("concatChannels", inputs, out, true);
     }
 
     @Override
     public void splitChannels(Tensor input, List<Tensor> outputs) {
+        checkChannelParts("splitChannels", "outputs", outputs, "input", input);
         channels("splitChannels", outputs, input, false);
     }
 
@@ -146,13 +171,16 @@ final class CudaTensorOps implements TensorOps {
 
     @Override
     public float mean(Tensor t) {
+        if (t.size() == 0) {
+            throw new IllegalArgumentException("mean: tensor " + t + " is empty; the mean of no elements is undefined");
+        }
         return (float) (reductions.reduce("mean", CudaReductions.SUM, t) / t.size());
     }
 
     @Override
     public float max(Tensor t) {
         if (t.size() == 0) {
-            throw new IllegalArgumentException("max: tensor " + t.shape() + " is empty");
+            throw new IllegalArgumentException("max: tensor " + t + " is empty; the maximum of no elements is undefined");
         }
         return (float) reductions.reduce("max", CudaReductions.MAX, t);
     }
@@ -161,6 +189,9 @@ final class CudaTensorOps implements TensorOps {
     public void argmax(Tensor x, Tensor out) {
         ShapeCheck.rank("argmax", "x", x, 2);
         ShapeCheck.require("argmax", "out", out, Shape.of(x.shape().dim(0)));
+        if (x.shape().dim(1) == 0) {
+            throw new IllegalArgumentException("argmax: x " + x.shape() + " has no classes to choose from");
+        }
         ctx.kernels.launch("argmax", MODULE, "argmax_rows", x.shape().dim(0), ptr(x), (long) x.shape().dim(0),
                 x.shape().dim(1), ptr(out));
     }
@@ -171,12 +202,26 @@ final class CudaTensorOps implements TensorOps {
         int n = scores.shape().dim(0);
         ShapeCheck.require("topKCorrect", "labels", labels, Shape.of(n));
         if (k < 1) {
-            throw new IllegalArgumentException("topKCorrect: k must be positive, got " + k);
+            throw new IllegalArgumentException("topKCorrect: k must be at least 1, got " + k);
         }
         try (Tensor hits = Tensor.owning(Shape.of(Math.max(1, n)), ctx.memory.allocate(Math.max(1, n), "topKCorrect"))) {
             ctx.kernels.launch("topKCorrect", MODULE, "topk_hits", n, ptr(scores), ptr(labels), (long) n,
                     scores.shape().dim(1), k, ptr(hits));
-            return (int) Math.round(reductions.reduce("topKCorrect", CudaReductions.SUM, hits));
+            double correct = reductions.reduce("topKCorrect", CudaReductions.SUM, hits);
+            if (Double.isNaN(correct)) {
+                // the kernel marks a row whose label is not a class index with NaN; name it as the CPU does
+                float[] y = new float[n];
+                ctx.staging.download(ptr(labels), y, 0, n);
+                for (int row = 0; row < n; row++) {
+                    int c = (int) y[row];
+                    if (c != y[row] || c < 0 || c >= scores.shape().dim(1)) {
+                        throw new IllegalArgumentException("topKCorrect: label " + y[row] + " of row " + row
+                                + " is not a class index for scores " + scores.shape() + " (expected an integer in [0, "
+                                + scores.shape().dim(1) + "))");
+                    }
+                }
+            }
+            return (int) Math.round(correct);
         }
     }
 

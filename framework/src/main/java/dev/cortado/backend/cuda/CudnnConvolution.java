@@ -6,8 +6,6 @@ import static dev.cortado.backend.cuda.CudaContext.ptr;
 
 import dev.cortado.backend.Conv2dSpec;
 import dev.cortado.backend.ConvolutionOps;
-import dev.cortado.backend.ShapeCheck;
-import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,16 +17,26 @@ import jcuda.jcudnn.cudnnDeterminism;
 
 /** Convolution through cuDNN, with algorithms chosen per shape under the workspace limit and determinism policy. */
 final class CudnnConvolution implements ConvolutionOps {
+    private static final int NOT_SUPPORTED = jcuda.jcudnn.cudnnStatus.CUDNN_STATUS_NOT_SUPPORTED;
     private final CudaContext ctx;
 
     CudnnConvolution(CudaContext ctx) {
         this.ctx = ctx;
     }
 
+    /** cuDNN's status for a call made while JCudnn's exceptions are on (a failing status arrives as an exception). */
+    private static int status(CudaCalls.NativeCall call) {
+        try {
+            return call.invoke();
+        } catch (jcuda.CudaException e) {
+            return NOT_SUPPORTED;
+        }
+    }
+
     @Override
     public void forward(Tensor x, Tensor w, Conv2dSpec spec, Tensor y) {
         ConvKey key = new ConvKey(ConvKey.Direction.FORWARD, x.shape(), w.shape(), spec);
-        ShapeCheck.require(key.direction().op(), "y", y, key.output());
+        key.validate("x", "y", y.shape());
         var xd = ctx.tensor(x.shape());
         var wd = ctx.filter(w.shape());
         var cd = ctx.convolution(spec);
@@ -53,7 +61,8 @@ final class CudnnConvolution implements ConvolutionOps {
                 out.add(new ConvAlgorithmPerf(p.algo, p.status, measure ? p.time : -1, p.memory,
                         p.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC, p.mathType));
             }
-            return out;
+            return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
+                    () -> JCudnn.cudnnGetConvolutionForwardWorkspaceSize(ctx.cudnn, xd, wd, cd, yd, a, bytes)));
         });
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionForward", () -> JCudnn.cudnnConvolutionForward(ctx.cudnn,
@@ -63,7 +72,7 @@ final class CudnnConvolution implements ConvolutionOps {
     @Override
     public void backwardData(Tensor dy, Tensor w, Conv2dSpec spec, Tensor dx) {
         ConvKey key = new ConvKey(ConvKey.Direction.BACKWARD_DATA, dx.shape(), w.shape(), spec);
-        ShapeCheck.require(key.direction().op(), "dy", dy, key.output());
+        key.validate("dx", "dy", dy.shape());
         var dxd = ctx.tensor(dx.shape());
         var wd = ctx.filter(w.shape());
         var cd = ctx.convolution(spec);
@@ -88,7 +97,8 @@ final class CudnnConvolution implements ConvolutionOps {
                 out.add(new ConvAlgorithmPerf(p.algo, p.status, measure ? p.time : -1, p.memory,
                         p.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC, p.mathType));
             }
-            return out;
+            return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
+                    () -> JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(ctx.cudnn, wd, dyd, cd, dxd, a, bytes)));
         });
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionBackwardData", () -> JCudnn.cudnnConvolutionBackwardData(
@@ -98,8 +108,7 @@ final class CudnnConvolution implements ConvolutionOps {
     @Override
     public void backwardFilter(Tensor x, Tensor dy, Conv2dSpec spec, Tensor dw) {
         ConvKey key = new ConvKey(ConvKey.Direction.BACKWARD_FILTER, x.shape(), dw.shape(), spec);
-        Shape expected = key.output();
-        ShapeCheck.require(key.direction().op(), "dy", dy, expected);
+        key.validate("x", "dy", dy.shape());
         var xd = ctx.tensor(x.shape());
         var dwd = ctx.filter(dw.shape());
         var cd = ctx.convolution(spec);
@@ -124,7 +133,8 @@ final class CudnnConvolution implements ConvolutionOps {
                 out.add(new ConvAlgorithmPerf(p.algo, p.status, measure ? p.time : -1, p.memory,
                         p.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC, p.mathType));
             }
-            return out;
+            return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
+                    () -> JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(ctx.cudnn, xd, dyd, cd, dwd, a, bytes)));
         });
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionBackwardFilter", () -> JCudnn.cudnnConvolutionBackwardFilter(

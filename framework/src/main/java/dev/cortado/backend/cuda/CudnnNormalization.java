@@ -8,6 +8,7 @@ import dev.cortado.backend.BatchNormSpec;
 import dev.cortado.backend.LrnSpec;
 import dev.cortado.backend.NormalizationOps;
 import dev.cortado.backend.ShapeCheck;
+import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnBatchNormMode;
@@ -27,9 +28,9 @@ final class CudnnNormalization implements NormalizationOps {
         this.ctx = ctx;
     }
 
-    private void checkParameters(String op, Tensor x, Tensor... perChannel) {
-        for (Tensor t : perChannel) {
-            ShapeCheck.perChannel(op, "per-channel tensor", t, x);
+    private static void requireInput(String op, Tensor x) {
+        if (x.shape().rank() < 2) {
+            throw new ShapeMismatchException(op + ": x must be [N, C, ...] (N×F or NCHW), got " + x.shape());
         }
     }
 
@@ -37,8 +38,19 @@ final class CudnnNormalization implements NormalizationOps {
     public void batchNormTrainingForward(Tensor x, Tensor gamma, Tensor beta, BatchNormSpec spec, Tensor runningMean,
                                          Tensor runningVar, Tensor y, Tensor savedMean, Tensor savedInvStd) {
         String op = "batch norm training forward";
+        requireInput(op, x);
         ShapeCheck.same(op, "x", x, "y", y);
-        checkParameters(op, x, gamma, beta, runningMean, runningVar, savedMean, savedInvStd);
+        ShapeCheck.perChannel(op, "gamma", gamma, x);
+        ShapeCheck.perChannel(op, "beta", beta, x);
+        ShapeCheck.perChannel(op, "running mean", runningMean, x);
+        ShapeCheck.perChannel(op, "running var", runningVar, x);
+        ShapeCheck.perChannel(op, "saved mean", savedMean, x);
+        ShapeCheck.perChannel(op, "saved inverse std", savedInvStd, x);
+        if ((long) x.shape().batch() * x.shape().spatialSize() < 2) {
+            // the unbiased running variance m/(m-1)·σ² needs two values per channel (cuDNN would divide by 0)
+            throw new ShapeMismatchException(op + ": need more than one value per channel to compute batch"
+                    + " statistics, got x " + x.shape());
+        }
         var xd = ctx.tensor(x.shape());
         CudaCalls.cudnn(op, "cudnnBatchNormalizationForwardTraining", () -> JCudnn.cudnnBatchNormalizationForwardTraining(
                 ctx.cudnn, SPATIAL, ONE, ZERO, xd, ptr(x), xd, ptr(y), ctx.tensor(CudnnShapes.perChannel(x.shape())),
@@ -50,8 +62,12 @@ final class CudnnNormalization implements NormalizationOps {
     public void batchNormInferenceForward(Tensor x, Tensor gamma, Tensor beta, BatchNormSpec spec, Tensor runningMean,
                                           Tensor runningVar, Tensor y) {
         String op = "batch norm inference forward";
+        requireInput(op, x);
         ShapeCheck.same(op, "x", x, "y", y);
-        checkParameters(op, x, gamma, beta, runningMean, runningVar);
+        ShapeCheck.perChannel(op, "gamma", gamma, x);
+        ShapeCheck.perChannel(op, "beta", beta, x);
+        ShapeCheck.perChannel(op, "running mean", runningMean, x);
+        ShapeCheck.perChannel(op, "running var", runningVar, x);
         var xd = ctx.tensor(x.shape());
         CudaCalls.cudnn(op, "cudnnBatchNormalizationForwardInference", () -> JCudnn.cudnnBatchNormalizationForwardInference(
                 ctx.cudnn, SPATIAL, ONE, ZERO, xd, ptr(x), xd, ptr(y), ctx.tensor(CudnnShapes.perChannel(x.shape())),
@@ -62,9 +78,14 @@ final class CudnnNormalization implements NormalizationOps {
     public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, BatchNormSpec spec, Tensor savedMean,
                                   Tensor savedInvStd, Tensor dx, Tensor dgamma, Tensor dbeta) {
         String op = "batch norm backward";
+        requireInput(op, x);
         ShapeCheck.same(op, "x", x, "dy", dy);
         ShapeCheck.same(op, "x", x, "dx", dx);
-        checkParameters(op, x, gamma, savedMean, savedInvStd, dgamma, dbeta);
+        ShapeCheck.perChannel(op, "gamma", gamma, x);
+        ShapeCheck.perChannel(op, "saved mean", savedMean, x);
+        ShapeCheck.perChannel(op, "saved inverse std", savedInvStd, x);
+        ShapeCheck.perChannel(op, "dgamma", dgamma, x);
+        ShapeCheck.perChannel(op, "dbeta", dbeta, x);
         var xd = ctx.tensor(x.shape());
         CudaCalls.cudnn(op, "cudnnBatchNormalizationBackward", () -> JCudnn.cudnnBatchNormalizationBackward(ctx.cudnn,
                 SPATIAL, ONE, ZERO, ONE, ZERO, xd, ptr(x), xd, ptr(dy), xd, ptr(dx),
@@ -74,7 +95,12 @@ final class CudnnNormalization implements NormalizationOps {
 
     @Override
     public void lrnForward(Tensor x, LrnSpec spec, Tensor y) {
+        ShapeCheck.rank("LRN forward", "x", x, 4);
         ShapeCheck.same("LRN forward", "x", x, "y", y);
+        if (x.buffer() == y.buffer()) {
+            // as on the CPU: each output channel's window reads its neighbours' inputs
+            throw new IllegalArgumentException("LRN forward: y must not share memory with x " + x.shape());
+        }
         var xd = ctx.tensor(x.shape());
         CudaCalls.cudnn("LRN forward", "cudnnLRNCrossChannelForward", () -> JCudnn.cudnnLRNCrossChannelForward(ctx.cudnn,
                 ctx.lrn(spec), cudnnLRNMode.CUDNN_LRN_CROSS_CHANNEL_DIM1, ONE, xd, ptr(x), ZERO, xd, ptr(y)));
@@ -82,6 +108,7 @@ final class CudnnNormalization implements NormalizationOps {
 
     @Override
     public void lrnBackward(Tensor x, Tensor y, Tensor dy, LrnSpec spec, Tensor dx) {
+        ShapeCheck.rank("LRN backward", "x", x, 4);
         ShapeCheck.same("LRN backward", "x", x, "y", y);
         ShapeCheck.same("LRN backward", "x", x, "dy", dy);
         ShapeCheck.same("LRN backward", "x", x, "dx", dx);

@@ -7,6 +7,8 @@ import static dev.cortado.backend.cuda.CudaContext.ptr;
 import dev.cortado.backend.Pool2dSpec;
 import dev.cortado.backend.PoolingOps;
 import dev.cortado.backend.ShapeCheck;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 import jcuda.jcudnn.JCudnn;
 
@@ -18,17 +20,29 @@ final class CudnnPooling implements PoolingOps {
         this.ctx = ctx;
     }
 
+    /** The output shape, with the CPU backend's checks and messages. */
+    private static Shape validate(String op, Tensor x, Pool2dSpec spec) {
+        ShapeCheck.rank(op, "x", x, 4);
+        try {
+            return spec.outputShape(x.shape());
+        } catch (IllegalArgumentException e) {
+            String detail = e.getMessage().startsWith("pool2d: ") ? e.getMessage().substring(8) : e.getMessage();
+            throw new ShapeMismatchException(op + ": " + detail + " [x " + x.shape() + ", " + spec + "]");
+        }
+    }
+
     @Override
     public void forward(Tensor x, Pool2dSpec spec, Tensor y) {
-        ShapeCheck.require("pool2d forward", "y", y, spec.outputShape(x.shape()));
+        ShapeCheck.require("pool2d forward", "y", y, validate("pool2d forward", x, spec));
         CudaCalls.cudnn("pool2d forward", "cudnnPoolingForward", () -> JCudnn.cudnnPoolingForward(ctx.cudnn,
                 ctx.pooling(spec), ONE, ctx.tensor(x.shape()), ptr(x), ZERO, ctx.tensor(y.shape()), ptr(y)));
     }
 
     @Override
     public void backward(Tensor x, Tensor y, Tensor dy, Pool2dSpec spec, Tensor dx) {
-        ShapeCheck.require("pool2d backward", "y", y, spec.outputShape(x.shape()));
-        ShapeCheck.same("pool2d backward", "y", y, "dy", dy);
+        Shape out = validate("pool2d backward", x, spec);
+        ShapeCheck.require("pool2d backward", "y", y, out);
+        ShapeCheck.require("pool2d backward", "dy", dy, out);
         ShapeCheck.same("pool2d backward", "x", x, "dx", dx);
         CudaCalls.cudnn("pool2d backward", "cudnnPoolingBackward", () -> JCudnn.cudnnPoolingBackward(ctx.cudnn,
                 ctx.pooling(spec), ONE, ctx.tensor(y.shape()), ptr(y), ctx.tensor(dy.shape()), ptr(dy),

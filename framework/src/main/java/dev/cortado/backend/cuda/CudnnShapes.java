@@ -16,7 +16,9 @@ public final class CudnnShapes {
 
     /**
      * NCHW dims for a descriptor: rank 4 as is; [N, F] as [N, F, 1, 1] (so spatial batch norm and
-     * channel softmax act per feature); [C] as [1, C, 1, 1] (per-channel parameters); [N, C, L] as [N, C, L, 1].
+     * channel softmax act per feature); [C] as [1, C, 1, 1] (per-channel parameters); [N, C, L] as [N, C, L, 1];
+     * and [N, C, D1, D2, ...] as [N, C, D1·D2·..., 1], which is all that batch norm (statistics over everything
+     * but C) and element-wise ops look at, so they accept every rank the CPU backend accepts.
      */
     public static int[] nchw(Shape s) {
         return switch (s.rank()) {
@@ -24,7 +26,7 @@ public final class CudnnShapes {
             case 2 -> new int[] {s.dim(0), s.dim(1), 1, 1};
             case 3 -> new int[] {s.dim(0), s.dim(1), s.dim(2), 1};
             case 4 -> s.dims();
-            default -> throw new IllegalArgumentException("cuDNN: cannot describe a rank-" + s.rank() + " tensor " + s);
+            default -> new int[] {s.dim(0), s.dim(1), s.spatialSize(), 1};
         };
     }
 

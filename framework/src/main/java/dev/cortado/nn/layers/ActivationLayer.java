@@ -2,18 +2,13 @@ package dev.cortado.nn.layers;
 
 import dev.cortado.backend.Activation;
 import dev.cortado.backend.Backend;
-import dev.cortado.nn.Mode;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.List;
 
 /** A pointwise nonlinearity (ReLU, leaky ReLU, ELU, sigmoid, tanh, softplus, swish) of any input shape. */
-public final class ActivationLayer extends AbstractLayer {
+public final class ActivationLayer extends SingleInputLayer {
     private final Activation activation;
-    private final Slot output = slot();
-    private final Slot inputGradient = slot();
-    private Tensor input;
-    private Tensor lastOutput;
 
     public ActivationLayer(String name, Backend backend, Shape inputShape, Activation activation) {
         super(name, backend);
@@ -50,22 +45,12 @@ public final class ActivationLayer extends AbstractLayer {
     }
 
     @Override
-    public Tensor forward(List<Tensor> inputs, Mode mode) {
-        Tensor x = inputs.get(0);
-        Tensor y = output.get(x.shape());
+    protected void compute(Tensor x, Tensor y) {
         backend.activations().forward(activation, x, y);
-        input = x;
-        lastOutput = y;
-        return y;
     }
 
     @Override
-    public List<Tensor> backward(Tensor gradOutput, boolean needInputGradient) {
-        if (!needInputGradient) {
-            return List.of();
-        }
-        Tensor dx = inputGradient.get(input.shape());
-        backend.activations().backward(activation, input, lastOutput, gradOutput, dx);
-        return List.of(dx);
+    protected void gradient(Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        backend.activations().backward(activation, x, y, dy, dx);
     }
 }

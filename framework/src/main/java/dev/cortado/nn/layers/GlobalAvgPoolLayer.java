@@ -1,17 +1,12 @@
 package dev.cortado.nn.layers;
 
 import dev.cortado.backend.Backend;
-import dev.cortado.nn.Mode;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.List;
 
 /** The mean of each channel over its H×W plane: {@code [N, C, H, W] -> [N, C, 1, 1]} (Lin et al. 2013, NiN). */
-public final class GlobalAvgPoolLayer extends AbstractLayer {
-    private final Slot output = slot();
-    private final Slot inputGradient = slot();
-    private Tensor input;
-    private Tensor lastOutput;
+public final class GlobalAvgPoolLayer extends SingleInputLayer {
 
     public GlobalAvgPoolLayer(String name, Backend backend, Shape inputShape) {
         super(name, backend);
@@ -39,22 +34,12 @@ public final class GlobalAvgPoolLayer extends AbstractLayer {
     }
 
     @Override
-    public Tensor forward(List<Tensor> inputs, Mode mode) {
-        Tensor x = inputs.get(0);
-        Tensor y = output.get(outputShape(List.of(x.shape())));
+    protected void compute(Tensor x, Tensor y) {
         backend.pooling().globalAverageForward(x, y);
-        input = x;
-        lastOutput = y;
-        return y;
     }
 
     @Override
-    public List<Tensor> backward(Tensor gradOutput, boolean needInputGradient) {
-        if (!needInputGradient) {
-            return List.of();
-        }
-        Tensor dx = inputGradient.get(input.shape());
-        backend.pooling().globalAverageBackward(input, lastOutput, gradOutput, dx);
-        return List.of(dx);
+    protected void gradient(Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        backend.pooling().globalAverageBackward(x, y, dy, dx);
     }
 }

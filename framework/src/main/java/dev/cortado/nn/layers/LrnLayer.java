@@ -2,18 +2,13 @@ package dev.cortado.nn.layers;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.LrnSpec;
-import dev.cortado.nn.Mode;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.List;
 
 /** AlexNet's local response normalization across channels (Krizhevsky et al. 2012, section 3.3). */
-public final class LrnLayer extends AbstractLayer {
+public final class LrnLayer extends SingleInputLayer {
     private final LrnSpec spec;
-    private final Slot output = slot();
-    private final Slot inputGradient = slot();
-    private Tensor input;
-    private Tensor lastOutput;
 
     public LrnLayer(String name, Backend backend, Shape inputShape, LrnSpec spec) {
         super(name, backend);
@@ -42,22 +37,12 @@ public final class LrnLayer extends AbstractLayer {
     }
 
     @Override
-    public Tensor forward(List<Tensor> inputs, Mode mode) {
-        Tensor x = inputs.get(0);
-        Tensor y = output.get(outputShape(List.of(x.shape())));
+    protected void compute(Tensor x, Tensor y) {
         backend.normalization().lrnForward(x, spec, y);
-        input = x;
-        lastOutput = y;
-        return y;
     }
 
     @Override
-    public List<Tensor> backward(Tensor gradOutput, boolean needInputGradient) {
-        if (!needInputGradient) {
-            return List.of();
-        }
-        Tensor dx = inputGradient.get(input.shape());
-        backend.normalization().lrnBackward(input, lastOutput, gradOutput, spec, dx);
-        return List.of(dx);
+    protected void gradient(Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        backend.normalization().lrnBackward(x, y, dy, spec, dx);
     }
 }

@@ -3,19 +3,14 @@ package dev.cortado.nn.layers;
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.Pool2dSpec;
 import dev.cortado.backend.PoolMode;
-import dev.cortado.nn.Mode;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 import java.util.List;
 
 /** Max or average pooling over windows of an NCHW input; the subclasses name the mode. */
-public class Pool2dLayer extends AbstractLayer {
+public class Pool2dLayer extends SingleInputLayer {
     private final Pool2dSpec geometry;
-    private final Slot output = slot();
-    private final Slot inputGradient = slot();
-    private Tensor input;
-    private Tensor lastOutput;
 
     public Pool2dLayer(String name, Backend backend, Shape inputShape, Pool2dSpec geometry) {
         super(name, backend);
@@ -46,22 +41,12 @@ public class Pool2dLayer extends AbstractLayer {
     }
 
     @Override
-    public Tensor forward(List<Tensor> inputs, Mode mode) {
-        Tensor x = inputs.get(0);
-        Tensor y = output.get(outputShape(List.of(x.shape())));
+    protected void compute(Tensor x, Tensor y) {
         backend.pooling().forward(x, geometry, y);
-        input = x;
-        lastOutput = y;
-        return y;
     }
 
     @Override
-    public List<Tensor> backward(Tensor gradOutput, boolean needInputGradient) {
-        if (!needInputGradient) {
-            return List.of();
-        }
-        Tensor dx = inputGradient.get(input.shape());
-        backend.pooling().backward(input, lastOutput, gradOutput, geometry, dx);
-        return List.of(dx);
+    protected void gradient(Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        backend.pooling().backward(x, y, dy, geometry, dx);
     }
 }

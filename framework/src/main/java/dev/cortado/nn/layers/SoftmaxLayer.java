@@ -1,7 +1,6 @@
 package dev.cortado.nn.layers;
 
 import dev.cortado.backend.Backend;
-import dev.cortado.nn.Mode;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.List;
@@ -11,10 +10,7 @@ import java.util.List;
  * feed logits to the softmax cross-entropy loss instead, which is more stable than this layer followed
  * by a log.
  */
-public final class SoftmaxLayer extends AbstractLayer {
-    private final Slot output = slot();
-    private final Slot inputGradient = slot();
-    private Tensor lastOutput;
+public final class SoftmaxLayer extends SingleInputLayer {
 
     public SoftmaxLayer(String name, Backend backend, Shape inputShape) {
         super(name, backend);
@@ -42,21 +38,12 @@ public final class SoftmaxLayer extends AbstractLayer {
     }
 
     @Override
-    public Tensor forward(List<Tensor> inputs, Mode mode) {
-        Tensor x = inputs.get(0);
-        Tensor y = output.get(x.shape());
+    protected void compute(Tensor x, Tensor y) {
         backend.activations().softmaxForward(x, y);
-        lastOutput = y;
-        return y;
     }
 
     @Override
-    public List<Tensor> backward(Tensor gradOutput, boolean needInputGradient) {
-        if (!needInputGradient) {
-            return List.of();
-        }
-        Tensor dx = inputGradient.get(lastOutput.shape());
-        backend.activations().softmaxBackward(lastOutput, gradOutput, dx);
-        return List.of(dx);
+    protected void gradient(Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        backend.activations().softmaxBackward(y, dy, dx);
     }
 }

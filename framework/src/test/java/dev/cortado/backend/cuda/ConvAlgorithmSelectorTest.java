@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.Conv2dSpec;
 import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.ShapeMismatchException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,60 @@ class ConvAlgorithmSelectorTest {
         assertTrue(e.getMessage().startsWith("conv2d forward: choosing a cuDNN algorithm failed: none of the 1"
                 + " algorithms for conv2d forward of input [64, 3, 32, 32]"), e.getMessage());
         assertTrue(e.getMessage().contains("in deterministic mode"), e.getMessage());
+    }
+
+    @Test
+    void tensorCoreAlgorithmsAreSkippedBecauseTheDescriptorAsksForFullFp32Math() {
+        List<ConvAlgorithmPerf> ranking = List.of(
+                new ConvAlgorithmPerf(1, 0, 0.05f, 0, true, ConvAlgorithmSelector.TENSOR_OP_MATH),
+                new ConvAlgorithmPerf(6, 0, 0.06f, 0, true, ConvAlgorithmSelector.TENSOR_OP_MATH_ALLOW_CONVERSION),
+                new ConvAlgorithmPerf(1, 0, 0.20f, 0, true, 3),   // CUDNN_FMA_MATH
+                new ConvAlgorithmPerf(0, 0, 0.30f, 0, true, 0));  // CUDNN_DEFAULT_MATH
+        ConvAlgorithmPerf chosen = ConvAlgorithmSelector.pick(KEY, ranking, CudnnOptions.DEFAULT);
+        assertEquals(1, chosen.algorithm());
+        assertEquals(3, chosen.mathType(), "the FMA entry of algorithm 1, not its tensor-core twin");
+    }
+
+    @Test
+    void convolutionShapesAreCheckedWithTheCpuBackendsMessages() {
+        ShapeMismatchException wrongOutput = assertThrows(ShapeMismatchException.class,
+                () -> KEY.validate("x", "y", Shape.nchw(64, 16, 30, 30)));
+        assertEquals("conv2d forward: y must have shape [64, 16, 32, 32], got [64, 16, 30, 30]", wrongOutput.getMessage());
+        ConvKey badGroups = new ConvKey(ConvKey.Direction.BACKWARD_DATA, Shape.nchw(2, 3, 8, 8), Shape.of(4, 3, 3, 3),
+                Conv2dSpec.of(3, 1, 1).withGroups(2));
+        ShapeMismatchException geometry = assertThrows(ShapeMismatchException.class,
+                () -> badGroups.validate("dx", "dy", Shape.nchw(2, 4, 8, 8)));
+        assertTrue(geometry.getMessage().startsWith("conv2d backwardData: "), geometry.getMessage());
+        assertTrue(geometry.getMessage().endsWith("[dx [2, 3, 8, 8], weight [4, 3, 3, 3], " + badGroups.spec() + "]"),
+                geometry.getMessage());
+        assertEquals(Shape.nchw(64, 16, 32, 32), KEY.validate("x", "y", Shape.nchw(64, 16, 32, 32)));
+    }
+
+    @Test
+    void theWorkspaceSizeQueryCanOnlyRaiseAnAlgorithmsNeedOrMarkItFailed() {
+        List<ConvAlgorithmPerf> ranking = List.of(
+                new ConvAlgorithmPerf(1, 0, 0.1f, 1 * MIB, true, 0),
+                new ConvAlgorithmPerf(2, 0, 0.2f, 8 * MIB, true, 0),
+                new ConvAlgorithmPerf(3, 0, 0.3f, 0, true, 0),
+                new ConvAlgorithmPerf(4, 9, 0.0f, 0, true, 0));
+        List<Integer> asked = new java.util.ArrayList<>();
+        List<ConvAlgorithmPerf> checked = ConvAlgorithmSelector.withQueriedWorkspaces(ranking, (algo, bytes) -> {
+            asked.add(algo);
+            if (algo == 3) {
+                return 9; // CUDNN_STATUS_NOT_SUPPORTED
+            }
+            bytes[0] = algo == 1 ? 6 * MIB : 2 * MIB;
+            return 0;
+        });
+        assertEquals(List.of(1, 2, 3), asked, "failed algorithms are not asked");
+        assertEquals(6 * MIB, checked.get(0).workspaceBytes(), "the query's larger figure wins");
+        assertEquals(8 * MIB, checked.get(1).workspaceBytes(), "the ranking's larger figure stays");
+        assertEquals(9, checked.get(2).status());
+        assertEquals(ranking.get(3), checked.get(3));
+        assertEquals(1, ConvAlgorithmSelector.pick(KEY, ranking, CudnnOptions.DEFAULT.withWorkspaceLimit(5 * MIB))
+                .algorithm(), "on the ranking's figure alone algorithm 1 fits 5 MiB");
+        assertThrows(CudaException.class, () -> ConvAlgorithmSelector.pick(KEY, checked,
+                CudnnOptions.DEFAULT.withWorkspaceLimit(5 * MIB)), "with its real 6 MiB nothing fits");
     }
 
     @Test

@@ -344,4 +344,21 @@ class KernelMathHostTest {
         }
         check(commands, expected);
     }
+
+    /**
+     * The label rule of softmax_xent_rows and topk_hits against the CPU backend's: an integer in
+     * [0, classes), NaN and fractions refused; and the NaN the kernels mark a bad row with is a NaN.
+     */
+    @Test
+    void classIndexRuleMatchesTheCpuBackend() throws Exception {
+        float[] labels = {0f, 2f, 9f, 10f, -1f, 2.5f, -0f, Float.NaN, Float.POSITIVE_INFINITY, 1e10f};
+        List<String> commands = new ArrayList<>();
+        List<float[]> expected = new ArrayList<>();
+        for (float label : labels) {
+            boolean cpu = label >= 0 && label < 10 && label == Math.rint(label);
+            commands.add(cmd("label", label, 10));
+            expected.add(new float[] {cpu ? 1f : 0f, 1f});
+        }
+        check(commands, expected);
+    }
 }

@@ -68,6 +68,11 @@ int main() {
             float p = f(&save), scale = f(&save);
             printf("%llu %a %a\n", cortado_rng_hash(seed, index), (double) cortado_rng_uniform(seed, index),
                    (double) cortado_dropout_mask(seed, index, p, scale));
+        } else if (!strcmp(cmd, "label")) {
+            float label = f(&save);
+            int classes = (int) ll(&save);
+            float nan = cortado_nan();
+            out({cortado_is_class_index(label, classes) ? 1.0f : 0.0f, nan != nan ? 1.0f : 0.0f});
         } else if (!strcmp(cmd, "xent")) {
             int classes = (int) ll(&save), label = (int) ll(&save);
             float smoothing = f(&save), inv_batch = f(&save);
