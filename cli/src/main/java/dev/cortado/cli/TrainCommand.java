@@ -198,7 +198,9 @@ final class TrainCommand implements Callable<Integer> {
         int[] size = ModelOptions.parseInputSize(pick(model.inputSize, recipe.string("input-size"), null));
         long runSeed = pick(seed, recipe.longValue("seed"), 42L);
 
-        TrainingConfig config = trainingConfig(recipe, runSeed);
+        // Built now so that a bad flag fails before the data is read; the schedule's length in
+        // iterations is known only with the data, below.
+        TrainingConfig config = trainingConfig(recipe, runSeed, 0);
 
         // The data first: the model's input size and number of classes follow it.
         ModelConfig declared = ModelOptions.load(modelName, vars, null);
@@ -249,6 +251,7 @@ final class TrainCommand implements Callable<Integer> {
             trainData = parts.train();
             validation = parts.validation();
         }
+        config = trainingConfig(recipe, runSeed, batchesPerEpoch(trainData.size(), config));
         Normalize normalize = DataDirectory.normalizeFor(dataFormat, fullTrain);
         AugmentationPipeline trainTransform = augmentation(pick(augment, recipe.list("augment"), List.of()),
                 dataShape, normalize);
@@ -324,7 +327,12 @@ final class TrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private TrainingConfig trainingConfig(TrainingRecipe recipe, long runSeed) {
+    private static long batchesPerEpoch(int samples, TrainingConfig config) {
+        return config.dropLast() ? samples / config.batchSize() : (samples + config.batchSize() - 1) / config.batchSize();
+    }
+
+    /** The training settings; {@code batchesPerEpoch} is 0 until the data is known. */
+    private TrainingConfig trainingConfig(TrainingRecipe recipe, long runSeed, long batchesPerEpoch) {
         int n = pick(epochs, recipe.integer("epochs"), 5);
         positive("--epochs", n);
         int batch = pick(batchSize, recipe.integer("batch-size"), 64);
@@ -334,7 +342,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserInputException("--max-iterations must be >= 0 (0: no limit), got " + maxIter);
         }
         TrainingConfig.Builder b = TrainingConfig.builder().epochs(n).batchSize(batch).seed(runSeed)
-                .maxIterations(maxIter).optimizer(optimizerSpec(recipe)).schedule(scheduleSpec(recipe, n));
+                .maxIterations(maxIter).optimizer(optimizerSpec(recipe)).schedule(scheduleSpec(recipe, n, batchesPerEpoch));
         Double clipNorm = pick(clipGrad, recipe.number("clip-grad"), null);
         Double clipVal = pick(clipValue, recipe.number("clip-value"), null);
         if (clipNorm != null && clipVal != null) {
@@ -396,14 +404,17 @@ final class TrainCommand implements Callable<Integer> {
         return s;
     }
 
-    private ScheduleSpec scheduleSpec(TrainingRecipe recipe, int runEpochs) {
+    private ScheduleSpec scheduleSpec(TrainingRecipe recipe, int runEpochs, long batchesPerEpoch) {
         ScheduleType type = ScheduleType.parse(pick(schedule, recipe.string("schedule"), "constant"));
         StepUnit unit = StepUnit.parse(pick(scheduleUnit, recipe.string("schedule-unit"), "epoch"));
         Double g = pick(gamma, recipe.number("gamma"), null);
         Double p = pick(power, recipe.number("power"), null);
         Long total = pick(totalSteps, recipe.longValue("total-steps"), null);
-        if (total == null && unit == StepUnit.EPOCH) {
-            total = (long) runEpochs;
+        Long w = pick(warmup, recipe.longValue("warmup"), null);
+        if (total == null) {
+            // The whole run, less the warmup: the schedule starts its own step 0 after the warmup.
+            long run = unit == StepUnit.EPOCH ? runEpochs : runEpochs * Math.max(1, batchesPerEpoch);
+            total = Math.max(1, run - (w == null ? 0 : w));
         }
         ScheduleSpec s = switch (type) {
             case CONSTANT -> ScheduleSpec.constant();
@@ -425,25 +436,17 @@ final class TrainCommand implements Callable<Integer> {
             case EXPONENTIAL -> ScheduleSpec.exponential(g == null ? 0.95f : g.floatValue());
             case INVERSE_TIME -> ScheduleSpec.inverseTime(g == null ? 1e-4f : g.floatValue(),
                     p == null ? 0.75f : p.floatValue());
-            case POLYNOMIAL -> ScheduleSpec.polynomial(requireTotal(total, type), p == null ? 1f : p.floatValue());
+            case POLYNOMIAL -> ScheduleSpec.polynomial(total, p == null ? 1f : p.floatValue());
             case COSINE -> {
                 Double min = pick(minLr, recipe.number("min-lr"), 0.0);
-                yield ScheduleSpec.cosine(requireTotal(total, type), min.floatValue());
+                yield ScheduleSpec.cosine(total, min.floatValue());
             }
         };
         s = s.per(unit);
-        Long w = pick(warmup, recipe.longValue("warmup"), null);
         if (w != null && w > 0) {
             s = s.withWarmup(w, ScheduleSpec.DEFAULT_WARMUP_START_FACTOR);
         }
         return s;
-    }
-
-    private static long requireTotal(Long total, ScheduleType type) {
-        if (total == null) {
-            throw new UserInputException("--schedule " + type + " per iteration needs --total-steps N");
-        }
-        return total;
     }
 
     /** The named augmentations in a fixed order (geometry first), then normalization. */
