@@ -46,6 +46,23 @@ final class TrainingRecipe {
         return new TrainingRecipe("(no recipe)", Map.of());
     }
 
+    /** A recipe file, or one of the recipes shipped with the zoo by name ("resnet20-cifar10"). */
+    static TrainingRecipe load(String nameOrPath) {
+        Path file = Path.of(nameOrPath);
+        if (!Files.exists(file)) {
+            java.io.InputStream shipped = TrainingRecipe.class.getResourceAsStream(
+                    "/dev/cortado/models/recipes/" + nameOrPath + ".yaml");
+            if (shipped != null) {
+                try (Reader r = new java.io.InputStreamReader(shipped, java.nio.charset.StandardCharsets.UTF_8)) {
+                    return parse("recipe " + nameOrPath, r);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        return read(file);
+    }
+
     static TrainingRecipe read(Path file) {
         try (Reader r = Files.newBufferedReader(file)) {
             return parse(file.toString(), r);
