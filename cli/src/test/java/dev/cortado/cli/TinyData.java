@@ -50,31 +50,4 @@ final class TinyData {
         }
     }
 
-    /**
-     * CIFAR-10 binary batches (label byte, then 3072 bytes R, G, B planes): class c has a bright
-     * square in cell c of a 4×3 grid of its colour plane c % 3, plus noise.
-     */
-    static Path cifar10(Path dir, int perBatch) throws IOException {
-        Files.createDirectories(dir);
-        SplittableRandom random = new SplittableRandom(5);
-        for (int b = 1; b <= 6; b++) {
-            String name = b <= 5 ? "data_batch_" + b + ".bin" : "test_batch.bin";
-            try (OutputStream out = Files.newOutputStream(dir.resolve(name))) {
-                for (int i = 0; i < perBatch; i++) {
-                    int c = random.nextInt(10);
-                    byte[] record = new byte[1 + 3072];
-                    record[0] = (byte) c;
-                    for (int p = 0; p < 3072; p++) {
-                        int plane = p / 1024;
-                        int y = (p % 1024) / 32;
-                        int x = p % 32;
-                        boolean square = plane == c % 3 && y / 8 == c / 4 && x / 8 == c % 4;
-                        record[1 + p] = (byte) (random.nextInt(80) + (square ? 170 : 0));
-                    }
-                    out.write(record);
-                }
-            }
-        }
-        return dir;
-    }
 }
