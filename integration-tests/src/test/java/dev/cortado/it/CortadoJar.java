@@ -15,7 +15,7 @@ record CortadoJar(int exitCode, String out, String err) {
             throw new IllegalStateException(jar + " is missing; build it with mvn package");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-jar", jar.toString()));
+                "--add-modules", "jdk.incubator.vector", "-XX:+UseSerialGC", "-jar", jar.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("cortado-out", ".txt");
         Path err = Files.createTempFile("cortado-err", ".txt");

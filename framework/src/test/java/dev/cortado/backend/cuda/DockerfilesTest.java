@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DockerfilesTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent(); // framework/ -> root
     private static final String ENTRYPOINT =
-            "ENTRYPOINT [\"java\", \"--add-modules\", \"jdk.incubator.vector\", \"-jar\", \"/opt/cortado/cortado.jar\"]";
+            "ENTRYPOINT [\"java\", \"--add-modules\", \"jdk.incubator.vector\", \"-XX:+UseSerialGC\", \"-jar\", \"/opt/cortado/cortado.jar\"]";
 
     @ParameterizedTest
     @ValueSource(strings = {"Dockerfile.cuda", "Dockerfile.cpu"})
@@ -54,6 +54,6 @@ class DockerfilesTest {
     void theReadmeShowsAGpuRun() throws IOException {
         String readme = Files.readString(ROOT.resolve("docker/README.md"));
         assertTrue(readme.contains("docker run --rm --gpus all cortado:cuda"), readme);
-        assertTrue(readme.contains("java --add-modules jdk.incubator.vector -jar"), readme);
+        assertTrue(readme.contains("java --add-modules jdk.incubator.vector -XX:+UseSerialGC -jar"), readme);
     }
 }
