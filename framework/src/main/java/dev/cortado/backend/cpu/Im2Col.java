@@ -7,21 +7,23 @@ import java.util.Arrays;
  * et al. 2006; Caffe's im2col_cpu) and folds such a matrix back, summing overlaps (col2im). Row
  * {@code (c·kh + i)·kw + j} holds, for every output pixel (oy, ox), the input pixel
  * {@code (oy·sh − ph + i·dh, ox·sw − pw + j·dw)} of channel c, or 0 where that falls in the padding.
- * Both work on a channel range so callers can split a sample across threads.
+ * Both work on a channel range so callers can split a sample across threads, and take the row
+ * stride {@code ld} of the matrix (at least OH·OW) so that the columns of several samples can sit
+ * side by side in one wide matrix, sample s at column offset s·OH·OW, for one GEMM over all of them.
  */
 final class Im2Col {
     private Im2Col() {
     }
 
-    /** Fills the rows of channels [cFrom, cTo) of {@code col} from the sample at {@code x[xOff]}. */
-    static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int cFrom, int cTo) {
+    /** Fills the rows (ld apart) of channels [cFrom, cTo) of {@code col} from the sample at {@code x[xOff]}. */
+    static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld, int cFrom, int cTo) {
         int ow = g.outWidth();
         int plane = g.inputPlane();
         for (int c = cFrom; c < cTo; c++) {
             int channelBase = xOff + c * plane;
             for (int i = 0; i < g.kernelH(); i++) {
                 for (int j = 0; j < g.kernelW(); j++) {
-                    int row = colOff + ((c * g.kernelH() + i) * g.kernelW() + j) * g.colCols();
+                    int row = colOff + ((c * g.kernelH() + i) * g.kernelW() + j) * ld;
                     int dx = j * g.dilationW() - g.padW();
                     int oxFrom = firstInside(dx, g.strideW());
                     int oxTo = endInside(dx, g.strideW(), g.width(), ow);
@@ -32,7 +34,10 @@ final class Im2Col {
                             Arrays.fill(col, out, out + ow, 0f);
                             continue;
                         }
-                        Arrays.fill(col, out, out + oxFrom, 0f);
+                        // The padding margins are a few cells: plain loops beat Arrays.fill's call there.
+                        for (int ox = 0; ox < oxFrom; ox++) {
+                            col[out + ox] = 0f;
+                        }
                         int src = channelBase + iy * g.width() + dx;
                         if (g.strideW() == 1) {
                             System.arraycopy(x, src + oxFrom, col, out + oxFrom, oxTo - oxFrom);
@@ -41,7 +46,9 @@ final class Im2Col {
                                 col[out + ox] = x[src + ox * g.strideW()];
                             }
                         }
-                        Arrays.fill(col, out + oxTo, out + ow, 0f);
+                        for (int ox = oxTo; ox < ow; ox++) {
+                            col[out + ox] = 0f;
+                        }
                     }
                 }
             }
@@ -52,7 +59,7 @@ final class Im2Col {
      * Adds every entry of {@code col} back onto the input pixel it was read from, for channels
      * [cFrom, cTo) of the sample at {@code dx[dxOff]}; those planes are zeroed first.
      */
-    static void col2im(ConvGeometry g, float[] col, int colOff, float[] dx, int dxOff, int cFrom, int cTo) {
+    static void col2im(ConvGeometry g, float[] col, int colOff, int ld, float[] dx, int dxOff, int cFrom, int cTo) {
         int ow = g.outWidth();
         int plane = g.inputPlane();
         Arrays.fill(dx, dxOff + cFrom * plane, dxOff + cTo * plane, 0f);
@@ -60,7 +67,7 @@ final class Im2Col {
             int channelBase = dxOff + c * plane;
             for (int i = 0; i < g.kernelH(); i++) {
                 for (int j = 0; j < g.kernelW(); j++) {
-                    int row = colOff + ((c * g.kernelH() + i) * g.kernelW() + j) * g.colCols();
+                    int row = colOff + ((c * g.kernelH() + i) * g.kernelW() + j) * ld;
                     int shift = j * g.dilationW() - g.padW();
                     int oxFrom = firstInside(shift, g.strideW());
                     int oxTo = endInside(shift, g.strideW(), g.width(), ow);
