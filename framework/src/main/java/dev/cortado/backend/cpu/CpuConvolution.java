@@ -147,10 +147,18 @@ final class CpuConvolution implements ConvolutionOps {
                         gather(dya, n0, nb, g.outChannels(), pixels, gathered, ld);
                     }
                     for (int gi = 0; gi < g.groups(); gi++) {
-                        gemm.sgemm(false, true, kg, patch, ld, 1f,
-                                source, sourceOff + gi * kg * ld, ld,
-                                col, gi * patch * ld, ld,
-                                n0 == from ? 0f : 1f, target, gi * kg * patch, patch);
+                        if (gemm.vectorized()) {
+                            // dy_g and col_g rows are both contiguous: dot products beat packing colᵀ.
+                            VectorRowProducts.multiplyTransposed(kg, patch, ld,
+                                    source, sourceOff + gi * kg * ld, ld,
+                                    col, gi * patch * ld, ld,
+                                    n0 != from, target, gi * kg * patch, patch);
+                        } else {
+                            gemm.sgemm(false, true, kg, patch, ld, 1f,
+                                    source, sourceOff + gi * kg * ld, ld,
+                                    col, gi * patch * ld, ld,
+                                    n0 == from ? 0f : 1f, target, gi * kg * patch, patch);
+                        }
                     }
                 }
             } finally {

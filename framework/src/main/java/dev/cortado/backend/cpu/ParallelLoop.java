@@ -145,7 +145,8 @@ public final class ParallelLoop implements AutoCloseable {
         @Override
         public void run() {
             insideWorker.set(true);
-            long seen = job.number();
+            // Job 0 is the placeholder; a job published before this thread got here is still due.
+            long seen = 0;
             while (!closed) {
                 Job next = awaitJob(seen);
                 if (next.number() == seen) {
