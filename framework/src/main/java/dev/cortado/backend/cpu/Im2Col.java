@@ -79,8 +79,15 @@ final class Im2Col {
                         int in = row + oy * ow;
                         int dst = channelBase + iy * g.width() + shift;
                         int sw = g.strideW();
-                        for (int ox = oxFrom; ox < oxTo; ox++) {
-                            dx[dst + ox * sw] += col[in + ox];
+                        if (sw == 1) {
+                            // Unit stride: a plain a[i] += b[i] loop, which the JIT vectorizes.
+                            for (int ox = oxFrom; ox < oxTo; ox++) {
+                                dx[dst + ox] += col[in + ox];
+                            }
+                        } else {
+                            for (int ox = oxFrom; ox < oxTo; ox++) {
+                                dx[dst + ox * sw] += col[in + ox];
+                            }
                         }
                     }
                 }
