@@ -37,6 +37,7 @@ final class CpuConvolution implements ConvolutionOps {
     private final Workspaces columns = new Workspaces();
     private final Workspaces outputs = new Workspaces();
     private final Workspaces filterPartials = new Workspaces();
+    private final Workspaces rotatedFilters = new Workspaces();
 
     CpuConvolution(ParallelLoop loop, CpuGemm gemm) {
         this(loop, gemm, DEFAULT_BLOCK_FLOATS);
@@ -58,6 +59,11 @@ final class CpuConvolution implements ConvolutionOps {
         float[] xa = HostArrays.of(FORWARD, x);
         float[] wa = HostArrays.of(FORWARD, w);
         float[] ya = HostArrays.of(FORWARD, y);
+        forward(g, xa, wa, ya);
+    }
+
+    /** y = conv(x, w) on raw NCHW arrays of geometry g. */
+    private void forward(ConvGeometry g, float[] xa, float[] wa, float[] ya) {
         int inSample = g.channels() * g.inputPlane();
         int outSample = g.outChannels() * g.outputPlane();
         int pixels = g.outputPlane();
@@ -89,6 +95,10 @@ final class CpuConvolution implements ConvolutionOps {
         float[] dya = HostArrays.of(BACKWARD_DATA, dy);
         float[] wa = HostArrays.of(BACKWARD_DATA, w);
         float[] dxa = HostArrays.of(BACKWARD_DATA, dx);
+        if (asTransposedForward(g)) {
+            transposedForward(g, dya, wa, dxa);
+            return;
+        }
         int inSample = g.channels() * g.inputPlane();
         int outSample = g.outChannels() * g.outputPlane();
         int pixels = g.outputPlane();
@@ -197,6 +207,50 @@ final class CpuConvolution implements ConvolutionOps {
             if (partial != null) {
                 filterPartials.give(partial);
             }
+        }
+    }
+
+    /**
+     * At stride 1, dx is the correlation of dy, padded by dh·(kh−1) − ph, with the filters rotated
+     * by 180° and their in/out channels swapped: {@code dx[c] = Σ_k W[k,c,kh−1−i,kw−1−j] ⋆ dy[k]}.
+     * When that padding is at most the forward one ("same" convolutions such as ResNet's 3×3, pad 1),
+     * running it as a forward convolution beats {@code col = Wᵀ·dy} and col2im: the GEMM's inner
+     * dimension is K·kh·kw instead of K, and its column matrix is written once instead of being
+     * scattered back with read-modify-writes.
+     */
+    private static boolean asTransposedForward(ConvGeometry g) {
+        int padH = g.dilationH() * (g.kernelH() - 1) - g.padH();
+        int padW = g.dilationW() * (g.kernelW() - 1) - g.padW();
+        return g.strideH() == 1 && g.strideW() == 1 && padH >= 0 && padW >= 0
+                && padH <= g.padH() && padW <= g.padW();
+    }
+
+    private void transposedForward(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int cg = g.channelsPerGroup();
+        int kg = g.outChannelsPerGroup();
+        float[] rotated = rotatedFilters.take(g.outChannels() * g.patchSize());
+        try {
+            // rotated[gi·cg + c, k, i, j] = w[gi·kg + k, c, kh−1−i, kw−1−j]
+            for (int gi = 0; gi < g.groups(); gi++) {
+                for (int c = 0; c < cg; c++) {
+                    for (int k = 0; k < kg; k++) {
+                        int to = ((gi * cg + c) * kg + k) * kh * kw;
+                        int from = ((gi * kg + k) * cg + c) * kh * kw;
+                        for (int t = 0; t < kh * kw; t++) {
+                            rotated[to + t] = w[from + kh * kw - 1 - t];
+                        }
+                    }
+                }
+            }
+            ConvGeometry transposed = new ConvGeometry(g.batch(), g.outChannels(), g.outHeight(), g.outWidth(),
+                    g.channels(), g.height(), g.width(), kh, kw, 1, 1,
+                    g.dilationH() * (kh - 1) - g.padH(), g.dilationW() * (kw - 1) - g.padW(),
+                    g.dilationH(), g.dilationW(), g.groups());
+            forward(transposed, dy, rotated, dx);
+        } finally {
+            rotatedFilters.give(rotated);
         }
     }
 

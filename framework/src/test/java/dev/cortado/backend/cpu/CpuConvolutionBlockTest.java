@@ -25,8 +25,11 @@ class CpuConvolutionBlockTest {
     private static final int H = 6;
     private static final int W = 5;
     private static final int K = 6;
-    /** 3×3, stride 1, padding 1, two groups: every index path of im2col and col2im at once. */
-    private static final Conv2dSpec SPEC = Conv2dSpec.of(3, 1, 1).withGroups(2);
+    /**
+     * 3×3, stride 1, two groups, with padding 1 (dx as a forward convolution of dy with the rotated
+     * filters) and padding 0 (dx by col2im): every index path of im2col and col2im.
+     */
+    private static final Conv2dSpec[] SPECS = {Conv2dSpec.of(3, 1, 1).withGroups(2), Conv2dSpec.of(3, 1, 0).withGroups(2)};
     /** Sums of at most C/2·9 = 18 products of values below 1, and of 7·30 for dW: float rounding ~1e-5. */
     private static final double TOLERANCE = 1e-5;
 
@@ -45,27 +48,32 @@ class CpuConvolutionBlockTest {
         loop.close();
     }
 
-    /** Block sizes in floats: one sample per block, two samples (the column matrix is C·9·OH·OW = 36·30 floats each), all. */
+    /**
+     * Block sizes in floats: one sample per block; two samples at padding 1 (a sample's column matrix
+     * is C·9·OH·OW = 36·30 floats); two samples at padding 0 (36·12 floats); the whole batch.
+     */
     @ParameterizedTest
-    @ValueSource(ints = {1, 2 * 36 * 30, 1 << 20})
+    @ValueSource(ints = {1, 2 * 36 * 30, 2 * 36 * 12, 1 << 20})
     void matchesTheDefinitionWhateverTheBlockSize(int blockFloats) {
-        for (boolean vectorized : new boolean[] {true, false}) {
+        for (int variant = 0; variant < 4; variant++) {
+            boolean vectorized = variant % 2 == 0;
+            Conv2dSpec spec = SPECS[variant / 2];
             CpuGemm gemm = vectorized ? new CpuGemm(loop) : CpuGemm.scalar(loop);
             CpuConvolution conv = new CpuConvolution(loop, gemm, blockFloats);
             Shape xs = Shape.nchw(N, C, H, W);
-            Shape ws = SPEC.weightShape(C, K);
-            Shape ys = SPEC.outputShape(xs, ws);
+            Shape ws = spec.weightShape(C, K);
+            Shape ys = spec.outputShape(xs, ws);
             float[] x = uniform(11, xs.intSize(), -1, 1);
             float[] w = uniform(12, ws.intSize(), -1, 1);
             float[] dy = uniform(13, ys.intSize(), -1, 1);
             try (Tensor xt = backend.upload(xs, x); Tensor wt = backend.upload(ws, w);
                  Tensor dyt = backend.upload(ys, dy); Tensor y = backend.allocate(ys);
                  Tensor dx = backend.allocate(xs); Tensor dw = backend.allocate(ws)) {
-                conv.forward(xt, wt, SPEC, y);
-                conv.backwardData(dyt, wt, SPEC, dx);
-                conv.backwardFilter(xt, dyt, SPEC, dw);
-                double[][] expected = definition(x, w, dy);
-                String what = "block " + blockFloats + (vectorized ? "" : ", scalar GEMM");
+                conv.forward(xt, wt, spec, y);
+                conv.backwardData(dyt, wt, spec, dx);
+                conv.backwardFilter(xt, dyt, spec, dw);
+                double[][] expected = definition(x, w, dy, spec.padH());
+                String what = "block " + blockFloats + ", padding " + spec.padH() + (vectorized ? "" : ", scalar GEMM");
                 assertClose("y, " + what, toFloat(expected[0]), backend.download(y), TOLERANCE, TOLERANCE);
                 assertClose("dx, " + what, toFloat(expected[1]), backend.download(dx), TOLERANCE, TOLERANCE);
                 assertClose("dW, " + what, toFloat(expected[2]), backend.download(dw), TOLERANCE, TOLERANCE);
@@ -79,24 +87,24 @@ class CpuConvolutionBlockTest {
     void filterGradientIsReproducible(int blockFloats) {
         CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), blockFloats);
         Shape xs = Shape.nchw(N, C, H, W);
-        Shape ws = SPEC.weightShape(C, K);
-        Shape ys = SPEC.outputShape(xs, ws);
+        Shape ws = SPECS[0].weightShape(C, K);
+        Shape ys = SPECS[0].outputShape(xs, ws);
         try (Tensor xt = backend.upload(xs, uniform(21, xs.intSize(), -1, 1));
              Tensor dyt = backend.upload(ys, uniform(22, ys.intSize(), -1, 1));
              Tensor dw = backend.allocate(ws)) {
-            conv.backwardFilter(xt, dyt, SPEC, dw);
+            conv.backwardFilter(xt, dyt, SPECS[0], dw);
             float[] first = backend.download(dw);
             for (int i = 0; i < 20; i++) {
-                conv.backwardFilter(xt, dyt, SPEC, dw);
+                conv.backwardFilter(xt, dyt, SPECS[0], dw);
                 assertArrayEquals(first, backend.download(dw), "call " + (i + 2));
             }
         }
     }
 
-    /** {y, dx, dW} by the seven-loop definition, in double. */
-    private static double[][] definition(float[] x, float[] w, float[] dy) {
-        int oh = H;
-        int ow = W;
+    /** {y, dx, dW} of the 3×3, stride 1, two-group convolution with this padding, by the definition, in double. */
+    private static double[][] definition(float[] x, float[] w, float[] dy, int pad) {
+        int oh = H + 2 * pad - 2;
+        int ow = W + 2 * pad - 2;
         int cg = C / 2;
         int kg = K / 2;
         double[] y = new double[N * K * oh * ow];
@@ -112,8 +120,8 @@ class CpuConvolutionBlockTest {
                             int channel = group * cg + c;
                             for (int i = 0; i < 3; i++) {
                                 for (int j = 0; j < 3; j++) {
-                                    int iy = oy - 1 + i;
-                                    int ix = ox - 1 + j;
+                                    int iy = oy - pad + i;
+                                    int ix = ox - pad + j;
                                     if (iy < 0 || iy >= H || ix < 0 || ix >= W) {
                                         continue;
                                     }
