@@ -17,6 +17,10 @@ final class Im2Col {
 
     /** Fills the rows (ld apart) of channels [cFrom, cTo) of {@code col} from the sample at {@code x[xOff]}. */
     static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld, int cFrom, int cTo) {
+        if (g.strideH() == 1 && g.strideW() == 1 && g.outWidth() == g.width()) {
+            im2colSameWidth(g, x, xOff, col, colOff, ld, cFrom, cTo);
+            return;
+        }
         int ow = g.outWidth();
         int plane = g.inputPlane();
         for (int c = cFrom; c < cTo; c++) {
@@ -48,6 +52,62 @@ final class Im2Col {
                         }
                         for (int ox = oxTo; ox < ow; ox++) {
                             col[out + ox] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #im2col} at stride 1 when the output is as wide as the input ("same" padding): then a
+     * row (c, i, j) of col, read as one flat run over (oy, ox), is the input plane shifted by
+     * (i·dh − ph)·W + j·dw − pw, so it is one copy, after which the cells that wrapped round from a
+     * neighbouring input row (|j·dw − pw| per output row, at the left or right edge) and the output
+     * rows that fall in the vertical padding are zeroed. This replaces OH short copies per row.
+     */
+    private static void im2colSameWidth(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld,
+                                        int cFrom, int cTo) {
+        int ow = g.outWidth();
+        int oh = g.outHeight();
+        int width = g.width();
+        int plane = g.inputPlane();
+        int span = oh * ow;
+        for (int c = cFrom; c < cTo; c++) {
+            int channelBase = xOff + c * plane;
+            for (int i = 0; i < g.kernelH(); i++) {
+                int rowShift = i * g.dilationH() - g.padH();
+                int oyFrom = Math.max(0, -rowShift);
+                int oyTo = Math.min(oh, g.height() - rowShift);
+                for (int j = 0; j < g.kernelW(); j++) {
+                    int row = colOff + ((c * g.kernelH() + i) * g.kernelW() + j) * ld;
+                    int shift = j * g.dilationW() - g.padW();
+                    if (oyFrom >= oyTo || shift >= width || -shift >= width) {
+                        Arrays.fill(col, row, row + span, 0f);
+                        continue;
+                    }
+                    int tFrom = oyFrom * ow;
+                    int tTo = oyTo * ow;
+                    // Flat index t of col reads x[src0 + t]; keep the copy inside this channel's plane.
+                    int src0 = channelBase + rowShift * width + shift;
+                    int lo = Math.max(tFrom, channelBase - src0);
+                    int hi = Math.min(tTo, channelBase + plane - src0);
+                    Arrays.fill(col, row, row + lo, 0f);
+                    System.arraycopy(x, src0 + lo, col, row + lo, hi - lo);
+                    Arrays.fill(col, row + hi, row + span, 0f);
+                    if (shift < 0) {
+                        for (int oy = oyFrom; oy < oyTo; oy++) {
+                            int out = row + oy * ow;
+                            for (int ox = 0; ox < -shift; ox++) {
+                                col[out + ox] = 0f;
+                            }
+                        }
+                    } else if (shift > 0) {
+                        for (int oy = oyFrom; oy < oyTo; oy++) {
+                            int out = row + oy * ow;
+                            for (int ox = ow - shift; ox < ow; ox++) {
+                                col[out + ox] = 0f;
+                            }
                         }
                     }
                 }
