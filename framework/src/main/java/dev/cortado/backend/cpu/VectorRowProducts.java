@@ -28,6 +28,17 @@ final class VectorRowProducts {
      */
     static void multiplyTransposed(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    boolean accumulate, float[] c, int cOff, int ldc) {
+        if ((m % 3 != 0 || n % 4 != 0) && m % 4 == 0 && n % 3 == 0) {
+            // Cᵀ = B·Aᵀ tiles exactly where C does not (16×144, say): same dot products, C written by columns.
+            multiply(n, m, len, b, bOff, ldb, a, aOff, lda, accumulate, c, cOff, 1, ldc);
+        } else {
+            multiply(m, n, len, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc, 1);
+        }
+    }
+
+    /** C[i·rowStride + j·colStride] (+)= row i of A · row j of B. */
+    private static void multiply(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 boolean accumulate, float[] c, int cOff, int rowStride, int colStride) {
         float[] lanes = new float[12 * LANES];
         int vectorLen = len - len % LANES;
         int i = 0;
@@ -39,26 +50,27 @@ final class VectorRowProducts {
                     for (int q = 0; q < 4; q++) {
                         float s = sumLanes(lanes, (r * 4 + q) * LANES)
                                 + tail(vectorLen, len, a, aOff + (i + r) * lda, b, bOff + (j + q) * ldb);
-                        store(c, cOff + (i + r) * ldc + j + q, s, accumulate);
+                        store(c, cOff + (i + r) * rowStride + (j + q) * colStride, s, accumulate);
                     }
                 }
             }
             for (; j < n; j++) {
                 for (int r = 0; r < 3; r++) {
-                    single(i + r, j, len, vectorLen, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc, lanes);
+                    single(i + r, j, len, vectorLen, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, rowStride, colStride,
+                            lanes);
                 }
             }
         }
         for (; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                single(i, j, len, vectorLen, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc, lanes);
+                single(i, j, len, vectorLen, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, rowStride, colStride, lanes);
             }
         }
     }
 
     private static void single(int i, int j, int len, int vectorLen, float[] a, int aOff, int lda,
-                               float[] b, int bOff, int ldb, boolean accumulate, float[] c, int cOff, int ldc,
-                               float[] lanes) {
+                               float[] b, int bOff, int ldb, boolean accumulate, float[] c, int cOff,
+                               int rowStride, int colStride, float[] lanes) {
         int ar = aOff + i * lda;
         int br = bOff + j * ldb;
         FloatVector acc = FloatVector.zero(S);
@@ -66,7 +78,8 @@ final class VectorRowProducts {
             acc = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, b, br + p), acc);
         }
         acc.intoArray(lanes, 0);
-        store(c, cOff + i * ldc + j, sumLanes(lanes, 0) + tail(vectorLen, len, a, ar, b, br), accumulate);
+        store(c, cOff + i * rowStride + j * colStride, sumLanes(lanes, 0) + tail(vectorLen, len, a, ar, b, br),
+                accumulate);
     }
 
     /** Lane-wise partial dot products of rows a0..a2 with rows b0..b3 over [0, vectorLen), into lanes. */
