@@ -47,6 +47,8 @@ class ConvolutionConformanceTest {
             new ConvCase("3x3 stride 2", 2, 3, 7, 7, 4, Conv2dSpec.of(3, 2, 0)),
             new ConvCase("3x3 padding 1, batch 3", 3, 2, 5, 5, 3, Conv2dSpec.of(3, 1, 1)),
             new ConvCase("dilation 2, batch 1", 1, 2, 7, 7, 2, Conv2dSpec.of(3, 1, 1).withDilation(2)),
+            new ConvCase("same size: 5x5 padding 2 and 3x3 dilation 2 padding 2, batch 2", 2, 2, 6, 7, 3,
+                    new Conv2dSpec(5, 3, 1, 1, 2, 2, 1, 2, 1)),
             new ConvCase("groups 2", 2, 4, 6, 6, 6, Conv2dSpec.of(3, 1, 1).withGroups(2)),
             new ConvCase("depthwise (groups = channels), batch 3", 3, 4, 5, 5, 4, Conv2dSpec.of(3, 1, 1).withGroups(4)),
             new ConvCase("5x7 input, 3x2 kernel, stride 2x1, padding 1x0, batch 1", 1, 3, 5, 7, 2,

@@ -96,7 +96,7 @@ final class CpuActivations implements ActivationOps {
             switch (kind) {
                 case RELU -> {
                     for (int i = from; i < to; i++) {
-                        dxs[i] = xs[i] > 0 ? dys[i] : 0f;
+                        dxs[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dys[i]) & positiveMask(xs[i]));
                     }
                 }
                 case LEAKY_RELU -> {
@@ -223,6 +223,17 @@ final class CpuActivations implements ActivationOps {
     }
 
     /** σ(x) without overflow: e^-|x| never exceeds 1. */
+    /**
+     * All ones when x > 0 (NaN excluded), else 0, without a branch: ReLU's backward keeps dy where x > 0,
+     * and with the signs of x random a compare-and-branch mispredicts half the time. x > 0 exactly when
+     * its bits, read as an int, lie in [1, bits of +∞]; outside that range one of the two differences
+     * below is negative (signed overflow included), which the arithmetic shift spreads to all bits.
+     */
+    static int positiveMask(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        return ~(((0x7F800000 - bits) | (bits - 1)) >> 31);
+    }
+
     static float sigmoid(float x) {
         if (x >= 0) {
             return (float) (1 / (1 + Math.exp(-x)));

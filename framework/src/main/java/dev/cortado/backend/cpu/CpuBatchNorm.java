@@ -70,15 +70,39 @@ final class CpuBatchNorm {
                 for (int c = c0; c < c1; c++) {
                     int base = (i * channels + c) * spatial;
                     double shift = acc[3 * c];
+                    // Four interleaved partial sums: one running sum would wait on the previous
+                    // addition's latency at every element. Their order is fixed, so still deterministic.
+                    double s0 = 0;
                     double s1 = 0;
                     double s2 = 0;
-                    for (int k = base; k < base + spatial; k++) {
-                        double d = xs[k] - shift;
-                        s1 += d;
-                        s2 += d * d;
+                    double s3 = 0;
+                    double q0 = 0;
+                    double q1 = 0;
+                    double q2 = 0;
+                    double q3 = 0;
+                    int k = base;
+                    int end = base + spatial;
+                    for (; k + 4 <= end; k += 4) {
+                        double d0 = xs[k] - shift;
+                        double d1 = xs[k + 1] - shift;
+                        double d2 = xs[k + 2] - shift;
+                        double d3 = xs[k + 3] - shift;
+                        s0 += d0;
+                        s1 += d1;
+                        s2 += d2;
+                        s3 += d3;
+                        q0 += d0 * d0;
+                        q1 += d1 * d1;
+                        q2 += d2 * d2;
+                        q3 += d3 * d3;
                     }
-                    acc[3 * c + 1] += s1;
-                    acc[3 * c + 2] += s2;
+                    for (; k < end; k++) {
+                        double d = xs[k] - shift;
+                        s0 += d;
+                        q0 += d * d;
+                    }
+                    acc[3 * c + 1] += (s0 + s1) + (s2 + s3);
+                    acc[3 * c + 2] += (q0 + q1) + (q2 + q3);
                 }
             }
             for (int c = c0; c < c1; c++) {
@@ -168,14 +192,33 @@ final class CpuBatchNorm {
                 for (int c = c0; c < c1; c++) {
                     int base = (i * channels + c) * spatial;
                     float mean = sMean[c];
-                    double sumDy = 0;
-                    double sumDyXc = 0;
-                    for (int k = base; k < base + spatial; k++) {
-                        sumDy += dys[k];
-                        sumDyXc += (double) dys[k] * (xs[k] - mean);
+                    // Four interleaved partial sums, as in the forward pass.
+                    double s0 = 0;
+                    double s1 = 0;
+                    double s2 = 0;
+                    double s3 = 0;
+                    double p0 = 0;
+                    double p1 = 0;
+                    double p2 = 0;
+                    double p3 = 0;
+                    int k = base;
+                    int end = base + spatial;
+                    for (; k + 4 <= end; k += 4) {
+                        s0 += dys[k];
+                        s1 += dys[k + 1];
+                        s2 += dys[k + 2];
+                        s3 += dys[k + 3];
+                        p0 += (double) dys[k] * (xs[k] - mean);
+                        p1 += (double) dys[k + 1] * (xs[k + 1] - mean);
+                        p2 += (double) dys[k + 2] * (xs[k + 2] - mean);
+                        p3 += (double) dys[k + 3] * (xs[k + 3] - mean);
                     }
-                    acc[2 * c] += sumDy;
-                    acc[2 * c + 1] += sumDyXc;
+                    for (; k < end; k++) {
+                        s0 += dys[k];
+                        p0 += (double) dys[k] * (xs[k] - mean);
+                    }
+                    acc[2 * c] += (s0 + s1) + (s2 + s3);
+                    acc[2 * c + 1] += (p0 + p1) + (p2 + p3);
                 }
             }
             for (int c = c0; c < c1; c++) {

@@ -9,31 +9,48 @@ import dev.cortado.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * Convolution as im2col + GEMM (Chellapilla et al. 2006, as in Caffe): per sample and group,
- * {@code y = W·col(x)}, {@code col(dx) = Wᵀ·dy} folded back by col2im, and {@code dW += dy·col(x)ᵀ}.
+ * Convolution as im2col + GEMM (Chellapilla et al. 2006, as in Caffe), batched: the columns of a
+ * block of samples are unrolled side by side into one wide matrix, so that each group is one GEMM
+ * {@code Y_g[Kg × nb·OH·OW] = W_g · col_g} per block instead of one narrow GEMM per sample. The
+ * backward passes gather the block's dy into the same [K × nb·OH·OW] layout; then
+ * {@code col(dx) = W_gᵀ·dy_g} is folded back by col2im and {@code dW_g += dy_g·col_gᵀ}.
  *
- * <p>Threads share out the samples of the batch, each with its own im2col workspace and its GEMMs
- * running serially inside it; a batch smaller than the thread count is instead processed one sample
- * at a time with im2col split over channels and each GEMM spread over the threads. The filter
- * gradient sums over the batch, so each thread accumulates a partial dW that is added up afterwards
- * in sample order, which keeps the result independent of scheduling.
+ * <p>Threads share out contiguous runs of samples; each walks its run in blocks of at most
+ * {@link #DEFAULT_BLOCK_FLOATS} floats of columns (so the workspace stays in L2 and its size is
+ * bounded whatever the batch) with its GEMMs running serially inside it. A batch of one sample runs on
+ * the calling thread and lets each GEMM spread over the threads instead. The filter gradient sums
+ * over the batch, so each thread accumulates a partial dW that is added up afterwards in sample
+ * order; blocks depend only on the batch, the thread count and the block size, which keeps the
+ * result independent of scheduling.
  */
 final class CpuConvolution implements ConvolutionOps {
     private static final String FORWARD = "conv2d forward";
     private static final String BACKWARD_DATA = "conv2d backwardData";
     private static final String BACKWARD_FILTER = "conv2d backwardFilter";
-    /** Floats of im2col/col2im work below which splitting channels over threads costs more than it saves. */
-    private static final int UNROLL_GRAIN = 1 << 14;
+    /** Floats of the per-thread column matrix: 1 MiB, which an L2 of 1-2 MiB holds next to the GEMM's panels. */
+    static final int DEFAULT_BLOCK_FLOATS = 1 << 18;
     private static final int REDUCE_GRAIN = 1 << 14;
 
     private final ParallelLoop loop;
     private final CpuGemm gemm;
+    private final int blockFloats;
     private final Workspaces columns = new Workspaces();
+    private final Workspaces outputs = new Workspaces();
     private final Workspaces filterPartials = new Workspaces();
+    private final Workspaces rotatedFilters = new Workspaces();
 
     CpuConvolution(ParallelLoop loop, CpuGemm gemm) {
+        this(loop, gemm, DEFAULT_BLOCK_FLOATS);
+    }
+
+    /** With an explicit block size, for tests that make blocks end inside a thread's run of samples. */
+    CpuConvolution(ParallelLoop loop, CpuGemm gemm, int blockFloats) {
+        if (blockFloats < 1) {
+            throw new IllegalArgumentException("conv2d: block size must be positive, got " + blockFloats);
+        }
         this.loop = loop;
         this.gemm = gemm;
+        this.blockFloats = blockFloats;
     }
 
     @Override
@@ -42,24 +59,32 @@ final class CpuConvolution implements ConvolutionOps {
         float[] xa = HostArrays.of(FORWARD, x);
         float[] wa = HostArrays.of(FORWARD, w);
         float[] ya = HostArrays.of(FORWARD, y);
+        forward(g, xa, wa, ya);
+    }
+
+    /** y = conv(x, w) on raw NCHW arrays of geometry g. */
+    private void forward(ConvGeometry g, float[] xa, float[] wa, float[] ya) {
         int inSample = g.channels() * g.inputPlane();
         int outSample = g.outChannels() * g.outputPlane();
-        forEachSample(g, (n, col) -> {
-            float[] source = xa;
-            int sourceOff = n * inSample;
-            if (!g.isPointwise()) {
-                unroll(g, xa, n * inSample, col);
-                source = col;
-                sourceOff = 0;
+        int pixels = g.outputPlane();
+        int kg = g.outChannelsPerGroup();
+        int patch = g.patchSize();
+        forEachBlock(g, (n0, nb, col, out) -> {
+            int ld = nb * pixels;
+            for (int s = 0; s < nb; s++) {
+                Im2Col.im2col(g, xa, (n0 + s) * inSample, col, s * pixels, ld, 0, g.channels());
             }
-            int kg = g.outChannelsPerGroup();
-            int patch = g.patchSize();
-            int pixels = g.outputPlane();
+            // One sample's [K × OH·OW] product is already y's layout: write it in place.
+            float[] target = nb == 1 ? ya : out;
+            int targetOff = nb == 1 ? n0 * outSample : 0;
             for (int gi = 0; gi < g.groups(); gi++) {
-                gemm.sgemm(false, false, kg, pixels, patch, 1f,
+                gemm.sgemm(false, false, kg, ld, patch, 1f,
                         wa, gi * kg * patch, patch,
-                        source, sourceOff + gi * patch * pixels, pixels,
-                        0f, ya, n * outSample + gi * kg * pixels, pixels);
+                        col, gi * patch * ld, ld,
+                        0f, target, targetOff + gi * kg * ld, ld);
+            }
+            if (nb > 1) {
+                scatter(out, ld, ya, n0, nb, g.outChannels(), pixels);
             }
         });
     }
@@ -70,23 +95,30 @@ final class CpuConvolution implements ConvolutionOps {
         float[] dya = HostArrays.of(BACKWARD_DATA, dy);
         float[] wa = HostArrays.of(BACKWARD_DATA, w);
         float[] dxa = HostArrays.of(BACKWARD_DATA, dx);
+        if (asTransposedForward(g)) {
+            transposedForward(g, dya, wa, dxa);
+            return;
+        }
         int inSample = g.channels() * g.inputPlane();
         int outSample = g.outChannels() * g.outputPlane();
-        forEachSample(g, (n, col) -> {
-            // A pointwise convolution's im2col is the identity, so Wᵀ·dy lands in dx directly.
-            float[] target = g.isPointwise() ? dxa : col;
-            int targetOff = g.isPointwise() ? n * inSample : 0;
-            int kg = g.outChannelsPerGroup();
-            int patch = g.patchSize();
-            int pixels = g.outputPlane();
-            for (int gi = 0; gi < g.groups(); gi++) {
-                gemm.sgemm(true, false, patch, pixels, kg, 1f,
-                        wa, gi * kg * patch, patch,
-                        dya, n * outSample + gi * kg * pixels, pixels,
-                        0f, target, targetOff + gi * patch * pixels, pixels);
+        int pixels = g.outputPlane();
+        int kg = g.outChannelsPerGroup();
+        int patch = g.patchSize();
+        forEachBlock(g, (n0, nb, col, gathered) -> {
+            int ld = nb * pixels;
+            float[] source = nb == 1 ? dya : gathered;
+            int sourceOff = nb == 1 ? n0 * outSample : 0;
+            if (nb > 1) {
+                gather(dya, n0, nb, g.outChannels(), pixels, gathered, ld);
             }
-            if (!g.isPointwise()) {
-                fold(g, col, dxa, n * inSample);
+            for (int gi = 0; gi < g.groups(); gi++) {
+                gemm.sgemm(true, false, patch, ld, kg, 1f,
+                        wa, gi * kg * patch, patch,
+                        source, sourceOff + gi * kg * ld, ld,
+                        0f, col, gi * patch * ld, ld);
+            }
+            for (int s = 0; s < nb; s++) {
+                Im2Col.col2im(g, col, s * pixels, ld, dxa, (n0 + s) * inSample, 0, g.channels());
             }
         });
     }
@@ -104,48 +136,56 @@ final class CpuConvolution implements ConvolutionOps {
         }
         int inSample = g.channels() * g.inputPlane();
         int outSample = g.outChannels() * g.outputPlane();
-        SampleAccumulation accumulate = (n, col, target, first) -> {
-            float[] source = xa;
-            int sourceOff = n * inSample;
-            if (!g.isPointwise()) {
-                unroll(g, xa, n * inSample, col);
-                source = col;
-                sourceOff = 0;
-            }
-            int kg = g.outChannelsPerGroup();
-            int patch = g.patchSize();
-            int pixels = g.outputPlane();
-            for (int gi = 0; gi < g.groups(); gi++) {
-                gemm.sgemm(false, true, kg, patch, pixels, 1f,
-                        dya, n * outSample + gi * kg * pixels, pixels,
-                        source, sourceOff + gi * patch * pixels, pixels,
-                        first ? 0f : 1f, target, gi * kg * patch, patch);
+        int pixels = g.outputPlane();
+        int kg = g.outChannelsPerGroup();
+        int patch = g.patchSize();
+        // Adds (or, for a run's first block, writes) the block's dW_g = dy_g·col_gᵀ into target.
+        RunWork accumulate = (from, to, target) -> {
+            int block = samplesPerBlock(g);
+            float[] col = columns.take(g.colRows() * pixels * Math.min(block, to - from));
+            float[] gathered = outputs.take(Math.min(block, to - from) > 1 ? g.outChannels() * pixels * Math.min(block, to - from) : 0);
+            try {
+                for (int n0 = from; n0 < to; n0 += block) {
+                    int nb = Math.min(block, to - n0);
+                    int ld = nb * pixels;
+                    for (int s = 0; s < nb; s++) {
+                        Im2Col.im2col(g, xa, (n0 + s) * inSample, col, s * pixels, ld, 0, g.channels());
+                    }
+                    float[] source = nb == 1 ? dya : gathered;
+                    int sourceOff = nb == 1 ? n0 * outSample : 0;
+                    if (nb > 1) {
+                        gather(dya, n0, nb, g.outChannels(), pixels, gathered, ld);
+                    }
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        if (gemm.vectorized()) {
+                            // dy_g and col_g rows are both contiguous: dot products beat packing colᵀ.
+                            VectorRowProducts.multiplyTransposed(kg, patch, ld,
+                                    source, sourceOff + gi * kg * ld, ld,
+                                    col, gi * patch * ld, ld,
+                                    n0 != from, target, gi * kg * patch, patch);
+                        } else {
+                            gemm.sgemm(false, true, kg, patch, ld, 1f,
+                                    source, sourceOff + gi * kg * ld, ld,
+                                    col, gi * patch * ld, ld,
+                                    n0 == from ? 0f : 1f, target, gi * kg * patch, patch);
+                        }
+                    }
+                }
+            } finally {
+                columns.give(col);
+                outputs.give(gathered);
             }
         };
-        if (!batchParallel(g)) {
-            float[] col = g.isPointwise() ? null : columns.take(g.colSize());
-            try {
-                for (int n = 0; n < g.batch(); n++) {
-                    accumulate.run(n, col, dwa, n == 0);
-                }
-            } finally {
-                giveBack(col);
-            }
+        if (!splitsBatch(g)) {
+            accumulate.run(0, g.batch(), dwa);
             return;
         }
-        // One partial dW per chunk, filed under the chunk's first sample so the sum runs in batch order.
+        // One partial dW per run of samples, filed under the run's first sample so the sum runs in batch order.
         float[][] partialByFirstSample = new float[g.batch()][];
         loop.forRange(g.batch(), 1, (from, to) -> {
-            float[] col = g.isPointwise() ? null : columns.take(g.colSize());
             float[] partial = filterPartials.take(filterSize);
-            try {
-                for (int n = from; n < to; n++) {
-                    accumulate.run(n, col, partial, n == from);
-                }
-                partialByFirstSample[from] = partial;
-            } finally {
-                giveBack(col);
-            }
+            accumulate.run(from, to, partial);
+            partialByFirstSample[from] = partial;
         });
         loop.forRange(filterSize, REDUCE_GRAIN, (from, to) -> {
             boolean first = true;
@@ -170,65 +210,108 @@ final class CpuConvolution implements ConvolutionOps {
         }
     }
 
-    /** Work on one sample, given an im2col workspace of {@link ConvGeometry#colSize()} floats (null when pointwise). */
-    @FunctionalInterface
-    private interface SampleWork {
-        void run(int n, float[] col);
+    /**
+     * At stride 1, dx is the correlation of dy, padded by dh·(kh−1) − ph, with the filters rotated
+     * by 180° and their in/out channels swapped: {@code dx[c] = Σ_k W[k,c,kh−1−i,kw−1−j] ⋆ dy[k]}.
+     * When that padding is at most the forward one ("same" convolutions such as ResNet's 3×3, pad 1),
+     * running it as a forward convolution beats {@code col = Wᵀ·dy} and col2im: the GEMM's inner
+     * dimension is K·kh·kw instead of K, and its column matrix is written once instead of being
+     * scattered back with read-modify-writes.
+     */
+    private static boolean asTransposedForward(ConvGeometry g) {
+        int padH = g.dilationH() * (g.kernelH() - 1) - g.padH();
+        int padW = g.dilationW() * (g.kernelW() - 1) - g.padW();
+        return g.strideH() == 1 && g.strideW() == 1 && padH >= 0 && padW >= 0
+                && padH <= g.padH() && padW <= g.padW();
     }
 
-    /** Adds (or with {@code first}, writes) one sample's filter gradient into {@code target}. */
-    @FunctionalInterface
-    private interface SampleAccumulation {
-        void run(int n, float[] col, float[] target, boolean first);
-    }
-
-    /** Enough samples to give every thread one: parallelize over the batch rather than inside GEMM. */
-    private boolean batchParallel(ConvGeometry g) {
-        return g.batch() >= loop.threads() && loop.threads() > 1;
-    }
-
-    private void forEachSample(ConvGeometry g, SampleWork work) {
-        if (!batchParallel(g)) {
-            float[] col = g.isPointwise() ? null : columns.take(g.colSize());
-            try {
-                for (int n = 0; n < g.batch(); n++) {
-                    work.run(n, col);
+    private void transposedForward(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int cg = g.channelsPerGroup();
+        int kg = g.outChannelsPerGroup();
+        float[] rotated = rotatedFilters.take(g.outChannels() * g.patchSize());
+        try {
+            // rotated[gi·cg + c, k, i, j] = w[gi·kg + k, c, kh−1−i, kw−1−j]
+            for (int gi = 0; gi < g.groups(); gi++) {
+                for (int c = 0; c < cg; c++) {
+                    for (int k = 0; k < kg; k++) {
+                        int to = ((gi * cg + c) * kg + k) * kh * kw;
+                        int from = ((gi * kg + k) * cg + c) * kh * kw;
+                        for (int t = 0; t < kh * kw; t++) {
+                            rotated[to + t] = w[from + kh * kw - 1 - t];
+                        }
+                    }
                 }
-            } finally {
-                giveBack(col);
             }
-            return;
+            ConvGeometry transposed = new ConvGeometry(g.batch(), g.outChannels(), g.outHeight(), g.outWidth(),
+                    g.channels(), g.height(), g.width(), kh, kw, 1, 1,
+                    g.dilationH() * (kh - 1) - g.padH(), g.dilationW() * (kw - 1) - g.padW(),
+                    g.dilationH(), g.dilationW(), g.groups());
+            forward(transposed, dy, rotated, dx);
+        } finally {
+            rotatedFilters.give(rotated);
         }
+    }
+
+    /** Work on the samples [n0, n0 + nb), given a column workspace and one of K·nb·OH·OW floats. */
+    @FunctionalInterface
+    private interface BlockWork {
+        void run(int n0, int nb, float[] col, float[] out);
+    }
+
+    /** Work on the run of samples [from, to) into {@code target}. */
+    @FunctionalInterface
+    private interface RunWork {
+        void run(int from, int to, float[] target);
+    }
+
+    /** Two samples or more share out over the threads; a single one keeps all threads for its GEMMs. */
+    private boolean splitsBatch(ConvGeometry g) {
+        return g.batch() > 1 && loop.threads() > 1;
+    }
+
+    /** Samples per block: as many as fit {@link #blockFloats} of columns (or of outputs), at least one. */
+    private int samplesPerBlock(ConvGeometry g) {
+        long perSample = (long) Math.max(g.colRows(), g.outChannels()) * g.outputPlane();
+        return (int) Math.max(1, Math.min(g.batch(), blockFloats / Math.max(1, perSample)));
+    }
+
+    private void forEachBlock(ConvGeometry g, BlockWork work) {
+        int block = samplesPerBlock(g);
         loop.forRange(g.batch(), 1, (from, to) -> {
-            float[] col = g.isPointwise() ? null : columns.take(g.colSize());
+            int most = Math.min(block, to - from);
+            float[] col = columns.take(g.colRows() * g.outputPlane() * most);
+            float[] out = outputs.take(most > 1 ? g.outChannels() * g.outputPlane() * most : 0);
             try {
-                for (int n = from; n < to; n++) {
-                    work.run(n, col);
+                for (int n0 = from; n0 < to; n0 += block) {
+                    work.run(n0, Math.min(block, to - n0), col, out);
                 }
             } finally {
-                giveBack(col);
+                columns.give(col);
+                outputs.give(out);
             }
         });
     }
 
-    private void giveBack(float[] col) {
-        if (col != null) {
-            columns.give(col);
+    /** y[n0 + s, k, :] = out[k, s·P ...] for a block's [K × nb·P] product. */
+    private static void scatter(float[] out, int ld, float[] y, int n0, int nb, int channels, int pixels) {
+        int outSample = channels * pixels;
+        for (int s = 0; s < nb; s++) {
+            for (int k = 0; k < channels; k++) {
+                System.arraycopy(out, k * ld + s * pixels, y, (n0 + s) * outSample + k * pixels, pixels);
+            }
         }
     }
 
-    /** im2col of one sample, split over channels (serial when already inside a parallel chunk). */
-    private void unroll(ConvGeometry g, float[] x, int xOff, float[] col) {
-        int perChannel = g.kernelH() * g.kernelW() * g.colCols();
-        loop.forRange(g.channels(), Math.max(1, UNROLL_GRAIN / Math.max(1, perChannel)),
-                (from, to) -> Im2Col.im2col(g, x, xOff, col, 0, from, to));
-    }
-
-    /** col2im of one sample into dx, split over channels: each channel's plane is written by one thread. */
-    private void fold(ConvGeometry g, float[] col, float[] dx, int dxOff) {
-        int perChannel = g.kernelH() * g.kernelW() * g.colCols();
-        loop.forRange(g.channels(), Math.max(1, UNROLL_GRAIN / Math.max(1, perChannel)),
-                (from, to) -> Im2Col.col2im(g, col, 0, dx, dxOff, from, to));
+    /** gathered[k, s·P ...] = dy[n0 + s, k, :]: a block's gradient in the layout of its product. */
+    private static void gather(float[] dy, int n0, int nb, int channels, int pixels, float[] gathered, int ld) {
+        int outSample = channels * pixels;
+        for (int s = 0; s < nb; s++) {
+            for (int k = 0; k < channels; k++) {
+                System.arraycopy(dy, (n0 + s) * outSample + k * pixels, gathered, k * ld + s * pixels, pixels);
+            }
+        }
     }
 
     /**

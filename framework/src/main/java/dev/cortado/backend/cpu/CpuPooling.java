@@ -35,6 +35,10 @@ final class CpuPooling implements PoolingOps {
         Window win = new Window(x.shape(), out, spec);
         float[] xa = HostArrays.of(FORWARD, x);
         float[] ya = HostArrays.of(FORWARD, y);
+        if (spec.mode() == PoolMode.MAX && win.inside()) {
+            loop.forRange(win.planes(), win.grain(), (from, to) -> maxInside(win, xa, ya, from, to));
+            return;
+        }
         loop.forRange(win.planes(), win.grain(), (from, to) -> {
             for (int p = from; p < to; p++) {
                 int in = p * win.inPlane();
@@ -60,6 +64,10 @@ final class CpuPooling implements PoolingOps {
         float[] xa = HostArrays.of(BACKWARD, x);
         float[] dya = HostArrays.of(BACKWARD, dy);
         float[] dxa = HostArrays.of(BACKWARD, dx);
+        if (spec.mode() == PoolMode.MAX && win.inside()) {
+            loop.forRange(win.planes(), win.grain(), (from, to) -> routeInside(win, xa, dya, dxa, from, to));
+            return;
+        }
         loop.forRange(win.planes(), win.grain(), (from, to) -> {
             Arrays.fill(dxa, from * win.inPlane(), to * win.inPlane(), 0f);
             for (int p = from; p < to; p++) {
@@ -77,6 +85,103 @@ final class CpuPooling implements PoolingOps {
                 }
             }
         });
+    }
+
+    /**
+     * Max pooling of planes [from, to) when every window lies inside the input: no clipping, so the
+     * window's cells are fixed offsets from its corner. With random signs a compare-and-branch scan
+     * mispredicts on most windows, so the maximum of a 2×2 window is taken with the branch-free
+     * {@link Math#max}; it differs from the general path's first-maximum rule only for ±0 ties and NaN or infinite values,
+     * which go through that rule ({@link #firstMax}) so the result is the same bit for bit.
+     */
+    private static void maxInside(Window win, float[] x, float[] y, int from, int to) {
+        int inW = win.inW();
+        int kh = win.kernelH();
+        int kw = win.kernelW();
+        boolean twoByTwo = kh == 2 && kw == 2;
+        int o = from * win.outPlane();
+        for (int p = from; p < to; p++) {
+            int in = p * win.inPlane();
+            for (int oy = 0; oy < win.outH(); oy++) {
+                int rowBase = in + oy * win.strideH() * inW;
+                for (int ox = 0; ox < win.outW(); ox++, o++) {
+                    int corner = rowBase + ox * win.strideW();
+                    float max;
+                    if (twoByTwo) {
+                        max = Math.max(Math.max(x[corner], x[corner + 1]),
+                                Math.max(x[corner + inW], x[corner + inW + 1]));
+                    } else {
+                        max = x[firstMax(x, corner, inW, kh, kw)];
+                    }
+                    if (max == 0f || !(Math.abs(max) < Float.POSITIVE_INFINITY)) {
+                        max = x[firstMax(x, corner, inW, kh, kw)];
+                    }
+                    y[o] = max;
+                }
+            }
+        }
+    }
+
+    /**
+     * The backward pass of {@link #maxInside}: each dy goes to the first maximum of its window,
+     * found without branches for 2×2 windows ({@link #firstMaxOfFour}).
+     */
+    private static void routeInside(Window win, float[] x, float[] dy, float[] dx, int from, int to) {
+        int inW = win.inW();
+        int kh = win.kernelH();
+        int kw = win.kernelW();
+        boolean twoByTwo = kh == 2 && kw == 2;
+        Arrays.fill(dx, from * win.inPlane(), to * win.inPlane(), 0f);
+        int o = from * win.outPlane();
+        for (int p = from; p < to; p++) {
+            int in = p * win.inPlane();
+            for (int oy = 0; oy < win.outH(); oy++) {
+                int rowBase = in + oy * win.strideH() * inW;
+                for (int ox = 0; ox < win.outW(); ox++, o++) {
+                    int corner = rowBase + ox * win.strideW();
+                    int at = twoByTwo ? firstMaxOfFour(x, corner, inW) : firstMax(x, corner, inW, kh, kw);
+                    dx[at] += dy[o];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #firstMax} of a 2×2 window without branches: for finite m ≥ v, m − v is +0 exactly when
+     * v == m (±0 included), so {@code ~(bits(m − v) − 1) >>> 31} is 0 there and 1 elsewhere, and the
+     * number of leading cells unequal to the maximum is the offset of the first maximum. A NaN or
+     * infinite maximum takes the scan.
+     */
+    private static int firstMaxOfFour(float[] x, int corner, int inW) {
+        float a = x[corner];
+        float b = x[corner + 1];
+        float c = x[corner + inW];
+        float d = x[corner + inW + 1];
+        float max = Math.max(Math.max(a, b), Math.max(c, d));
+        if (!(Math.abs(max) < Float.POSITIVE_INFINITY)) {
+            return firstMax(x, corner, inW, 2, 2);
+        }
+        int notA = ~(Float.floatToRawIntBits(max - a) - 1) >>> 31;
+        int notB = ~(Float.floatToRawIntBits(max - b) - 1) >>> 31;
+        int notC = ~(Float.floatToRawIntBits(max - c) - 1) >>> 31;
+        int leading = notA * (1 + notB * (1 + notC));
+        return corner + (leading >> 1) * inW + (leading & 1);
+    }
+
+    /** Index of the first maximum of the kh×kw window at {@code corner}, scanning rows then columns. */
+    private static int firstMax(float[] x, int corner, int inW, int kh, int kw) {
+        int best = corner;
+        float max = x[corner];
+        for (int i = 0; i < kh; i++) {
+            int r = corner + i * inW;
+            for (int j = 0; j < kw; j++) {
+                if (x[r + j] > max) {
+                    max = x[r + j];
+                    best = r + j;
+                }
+            }
+        }
+        return best;
     }
 
     private static Shape validate(String op, Tensor x, Pool2dSpec spec) {
@@ -109,6 +214,12 @@ final class CpuPooling implements PoolingOps {
         int grain() {
             long perPlane = (long) outPlane() * kernelH * kernelW + inPlane();
             return (int) Math.max(1, GRAIN_WORK / Math.max(1, perPlane));
+        }
+
+        /** No padding and no window past the input's edge (a ceil-mode last window may overhang). */
+        boolean inside() {
+            return padH == 0 && padW == 0 && (outH - 1) * strideH + kernelH <= inH
+                    && (outW - 1) * strideW + kernelW <= inW;
         }
 
         int y0(int oy) {

@@ -1,0 +1,276 @@
+package dev.cortado.models.benchmark;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.backend.cpu.CpuBackend;
+import dev.cortado.models.ModelZoo;
+import dev.cortado.models.NetworkSpecs;
+import dev.cortado.nn.Layer;
+import dev.cortado.nn.Mode;
+import dev.cortado.nn.Network;
+import dev.cortado.nn.NetworkSpec;
+import dev.cortado.nn.NodeSpec;
+import dev.cortado.nn.Parameter;
+import dev.cortado.optim.GradientClipping;
+import dev.cortado.optim.Optimizer;
+import dev.cortado.optim.OptimizerSpec;
+import dev.cortado.optim.OptimizerType;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Training throughput of a zoo model on random data: the step of {@code Trainer.step} (forward in
+ * TRAIN mode, softmax cross-entropy with its gradient, backward, the global gradient norm, an Adam
+ * update), timed as the median images per second over several runs after a warm-up, as
+ * {@code benchmarks/pytorch_reference.py} times PyTorch. The batch is uploaded once, so the figure
+ * is the network's, not the data pipeline's.
+ *
+ * <pre>java ... dev.cortado.models.benchmark.TrainingThroughput lenet5 64 [iterations] [runs] [threads] [--layers]</pre>
+ */
+public final class TrainingThroughput {
+    /** Images per second of each timed run, and their median. */
+    public record Result(String model, int batchSize, double medianImagesPerSecond, double[] runs) {
+    }
+
+    /** Mean milliseconds per step that one node spends in forward and in backward. */
+    public record LayerTime(String node, String type, double forwardMs, double backwardMs) {
+    }
+
+    private TrainingThroughput() {
+    }
+
+    /** Builds {@code model} from the zoo on {@code backend} and measures its training throughput. */
+    public static Result measure(Backend backend, String model, int batchSize, int iterations, int runs) {
+        NetworkSpec spec = NetworkSpecs.from(ModelZoo.load(model, Map.of()));
+        try (Network network = Network.build(spec, backend, 42);
+             Session s = new Session(network, batchSize)) {
+            for (int i = 0; i < Math.max(5, iterations / 5); i++) {
+                s.step();
+            }
+            double[] rates = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < iterations; i++) {
+                    s.step();
+                }
+                rates[r] = (double) iterations * batchSize / ((System.nanoTime() - start) / 1e9);
+            }
+            return new Result(model, batchSize, median(rates), rates);
+        }
+    }
+
+    /**
+     * Per-node forward and backward time of a training step, like {@code caffe time}: every node is
+     * run and back-propagated by hand in network order, so the sums include no loss or update.
+     */
+    public static List<LayerTime> layerTimes(Backend backend, String model, int batchSize, int iterations) {
+        NetworkSpec spec = NetworkSpecs.from(ModelZoo.load(model, Map.of()));
+        try (Network network = Network.build(spec, backend, 42);
+             Session s = new Session(network, batchSize)) {
+            s.step();
+            List<NodeSpec> nodes = spec.nodes();
+            int count = nodes.size();
+            Map<String, Integer> index = new HashMap<>();
+            int[][] inputs = new int[count][];
+            int[] consumers = new int[count + 1];
+            for (int n = 0; n < count; n++) {
+                index.put(nodes.get(n).name(), n);
+                List<String> names = nodes.get(n).inputs().isEmpty()
+                        ? List.of(n == 0 ? NetworkSpec.INPUT : nodes.get(n - 1).name())
+                        : nodes.get(n).inputs();
+                inputs[n] = names.stream().mapToInt(name -> name.equals(NetworkSpec.INPUT) ? count : index.get(name))
+                        .toArray();
+                for (int i : inputs[n]) {
+                    consumers[i]++;
+                }
+            }
+            Layer[] layers = new Layer[count];
+            for (int n = 0; n < count; n++) {
+                layers[n] = network.layer(nodes.get(n).name());
+            }
+            long[] forwardNs = new long[count];
+            long[] backwardNs = new long[count];
+            Tensor[] outputs = new Tensor[count + 1];
+            Tensor[] gradients = new Tensor[count + 1];
+            Tensor[] sums = new Tensor[count + 1];
+            try {
+                for (int it = 0; it < iterations + 1; it++) {
+                    boolean timed = it > 0;
+                    outputs[count] = s.images;
+                    for (int n = 0; n < count; n++) {
+                        List<Tensor> in = new ArrayList<>();
+                        for (int i : inputs[n]) {
+                            in.add(outputs[i]);
+                        }
+                        long t0 = System.nanoTime();
+                        outputs[n] = layers[n].forward(in, Mode.TRAIN);
+                        if (timed) {
+                            forwardNs[n] += System.nanoTime() - t0;
+                        }
+                    }
+                    s.loss(outputs[count - 1]);
+                    Arrays.fill(gradients, null);
+                    int[] pending = consumers.clone();
+                    gradients[count - 1] = s.logitsGradient;
+                    for (int n = count - 1; n >= 0; n--) {
+                        boolean needInput = Arrays.stream(inputs[n]).anyMatch(i -> i != count);
+                        long t0 = System.nanoTime();
+                        List<Tensor> in = layers[n].backward(gradients[n], needInput);
+                        if (timed) {
+                            backwardNs[n] += System.nanoTime() - t0;
+                        }
+                        for (int k = 0; needInput && k < inputs[n].length; k++) {
+                            int i = inputs[n][k];
+                            if (i == count) {
+                                continue;
+                            }
+                            if (consumers[i] == 1) {
+                                gradients[i] = in.get(k);
+                                continue;
+                            }
+                            if (sums[i] == null) {
+                                sums[i] = backend.allocate(in.get(k).shape());
+                            }
+                            if (pending[i] == consumers[i]) {
+                                backend.tensors().copy(in.get(k), sums[i]);
+                            } else {
+                                backend.tensors().add(sums[i], in.get(k), sums[i]);
+                            }
+                            pending[i]--;
+                            gradients[i] = sums[i];
+                        }
+                    }
+                }
+            } finally {
+                for (Tensor t : sums) {
+                    if (t != null) {
+                        t.close();
+                    }
+                }
+            }
+            List<LayerTime> times = new ArrayList<>();
+            for (int n = 0; n < count; n++) {
+                times.add(new LayerTime(nodes.get(n).name(), layers[n].type(), forwardNs[n] / 1e6 / iterations,
+                        backwardNs[n] / 1e6 / iterations));
+            }
+            return times;
+        }
+    }
+
+    /** One network's random batch, loss gradient and Adam optimizer. */
+    private static final class Session implements AutoCloseable {
+        private final Network network;
+        private final Backend backend;
+        private final Tensor images;
+        private final Tensor labels;
+        private final Optimizer optimizer;
+        private Tensor logitsGradient;
+
+        Session(Network network, int batchSize) {
+            this.network = network;
+            this.backend = network.backend();
+            Shape shape = network.inputShape(batchSize);
+            SplittableRandom random = new SplittableRandom(7);
+            float[] x = new float[shape.intSize()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextDouble();
+            }
+            int classes = network.outputShape().intSize();
+            float[] y = new float[batchSize];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = random.nextInt(classes);
+            }
+            this.images = backend.allocate(shape);
+            this.labels = backend.allocate(Shape.of(batchSize));
+            backend.tensors().copyFromHost(x, images);
+            backend.tensors().copyFromHost(y, labels);
+            this.optimizer = Optimizer.create(OptimizerSpec.defaults(OptimizerType.ADAM).withLearningRate(1e-3f),
+                    backend);
+        }
+
+        float loss(Tensor logits) {
+            if (logitsGradient == null || !logitsGradient.shape().equals(logits.shape())) {
+                if (logitsGradient != null) {
+                    logitsGradient.close();
+                }
+                logitsGradient = backend.allocate(logits.shape());
+            }
+            return backend.losses().softmaxCrossEntropy(logits, labels, 0f, logitsGradient);
+        }
+
+        void step() {
+            Tensor logits = network.forward(images, Mode.TRAIN);
+            loss(logits);
+            backend.tensors().topKCorrect(logits, labels, 1);
+            network.backward(logitsGradient);
+            List<Parameter> params = network.parameters();
+            GradientClipping.none().apply(backend, params);
+            optimizer.step(params, 1e-3f);
+        }
+
+        @Override
+        public void close() {
+            optimizer.close();
+            images.close();
+            labels.close();
+            if (logitsGradient != null) {
+                logitsGradient.close();
+            }
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    public static void main(String[] args) {
+        if (args.length < 2) {
+            System.err.println("usage: TrainingThroughput MODEL BATCH [ITERATIONS] [RUNS] [THREADS] [--layers]");
+            System.exit(2);
+        }
+        List<String> positional = new ArrayList<>();
+        boolean layers = false;
+        for (String a : args) {
+            if (a.equals("--layers")) {
+                layers = true;
+            } else {
+                positional.add(a);
+            }
+        }
+        String model = positional.get(0);
+        int batch = Integer.parseInt(positional.get(1));
+        int iterations = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 50;
+        int runs = positional.size() > 3 ? Integer.parseInt(positional.get(3)) : 5;
+        int threads = positional.size() > 4 ? Integer.parseInt(positional.get(4))
+                : Runtime.getRuntime().availableProcessors();
+        try (CpuBackend backend = new CpuBackend(threads)) {
+            if (layers) {
+                double fwd = 0;
+                double bwd = 0;
+                System.out.printf(Locale.ROOT, "%-16s %-14s %10s %10s%n", "node", "type", "fwd ms", "bwd ms");
+                for (LayerTime t : layerTimes(backend, model, batch, iterations)) {
+                    System.out.printf(Locale.ROOT, "%-16s %-14s %10.3f %10.3f%n", t.node(), t.type(), t.forwardMs(),
+                            t.backwardMs());
+                    fwd += t.forwardMs();
+                    bwd += t.backwardMs();
+                }
+                System.out.printf(Locale.ROOT, "%-16s %-14s %10.3f %10.3f%n", "total", "", fwd, bwd);
+            }
+            Result r = measure(backend, model, batch, iterations, runs);
+            StringBuilder runsText = new StringBuilder();
+            for (double v : r.runs()) {
+                runsText.append(runsText.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", v));
+            }
+            System.out.printf(Locale.ROOT, "cortado cpu %s batch %d threads %d: train %.0f img/s (median of %d, runs %s)%n",
+                    model, batch, threads, r.medianImagesPerSecond(), runs, runsText);
+        }
+    }
+}
