@@ -4,16 +4,16 @@
 # runs after a warm-up (see TrainingThroughput and pytorch_reference.py); on a shared machine,
 # repeat the rounds and compare medians.
 #
-#   benchmarks/cpu_side_by_side.sh [rounds]        (from the repository root, after mvn compile)
+#   benchmarks/cpu_side_by_side.sh [rounds]        (compiles the modules it needs first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 threads=$(nproc)
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
-mvn -B -q -o -pl models -am dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime >/dev/null
-deps=$(tr ':' '\n' < "$cp_file" | grep -v '/dev/cortado/' | paste -sd: -)
-cp="framework/target/classes:models/target/classes:cuda-kernels/target/classes:$deps"
+# In one reactor build the framework resolves to its target/classes (its test jar needs test-compile).
+mvn -B -q -o -pl models -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+cp="models/target/classes:$(cat "$cp_file")"
 
 cortado() {
     java --add-modules jdk.incubator.vector -XX:+UseSerialGC -cp "$cp" \

@@ -13,8 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * hand-off must cost far less than that (an executor queue and a latch cost 10-50 µs per call once
  * the worker has gone to sleep). As in OpenMP runtimes, each worker polls a job counter for
  * {@link #SPIN_NANOS} after its last job before it parks, and the caller waits for the chunks by
- * polling too; a parked worker is unparked by the next job. Chunk boundaries depend only on the
- * count, the grain and the thread count, never on timing, so results stay deterministic.
+ * polling too; a parked worker is unparked by the next job. Chunks are claimed by whichever thread
+ * comes first (see {@link Job}), but their boundaries depend only on the count, the grain and the
+ * thread count, never on timing, so results stay deterministic.
  */
 public final class ParallelLoop implements AutoCloseable {
     /** The body of a loop over [from, to). */
@@ -36,7 +37,7 @@ public final class ParallelLoop implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final ThreadLocal<Boolean> insideWorker = ThreadLocal.withInitial(() -> false);
     /** The latest job; a worker compares its number with the last one it saw. */
-    private volatile Job job = new Job(0, null, 0, 0);
+    private volatile Job job = new Job(0, null, 0, 0, new AtomicInteger());
     private volatile boolean closed;
 
     public ParallelLoop(int threads) {
@@ -71,14 +72,33 @@ public final class ParallelLoop implements AutoCloseable {
         }
     }
 
-    /** One call's loop, published whole so a worker never mixes the fields of two calls. */
-    private record Job(long number, Range body, int count, int chunks) {
+    /**
+     * One call's loop, published whole so a worker never mixes the fields of two calls. Chunks 1 and
+     * up are claimed from {@code next} by whichever thread gets there first, the caller included once
+     * its own chunk is done: a worker that the OS has descheduled (other processes share the cores) or
+     * that is still waking from a park then costs nothing. Who runs a chunk never changes its bounds.
+     */
+    private record Job(long number, Range body, int count, int chunks, AtomicInteger next) {
+        /** Claims and runs chunks until none is left; returns how many this thread ran. */
+        int runClaimed(AtomicReference<Throwable> failure) {
+            int ran = 0;
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                try {
+                    body.run(chunkStart(count, chunks, c), chunkStart(count, chunks, c + 1));
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+                ran++;
+            }
+            return ran;
+        }
     }
 
     private void runJob(int count, int chunks, Range body) {
         failure.set(null);
         unfinished.set(chunks - 1);
-        job = new Job(job.number() + 1, body, count, chunks);
+        Job current = new Job(job.number() + 1, body, count, chunks, new AtomicInteger(1));
+        job = current;
         for (int w = 0; w < chunks - 1; w++) {
             Worker worker = workers[w];
             if (worker.parked) {
@@ -92,6 +112,9 @@ public final class ParallelLoop implements AutoCloseable {
             body.run(0, chunkStart(count, chunks, 1));
         } catch (Throwable e) {
             failure.compareAndSet(null, e);
+        }
+        try {
+            unfinished.addAndGet(-current.runClaimed(failure));
         } finally {
             insideWorker.set(false);
         }
@@ -131,7 +154,7 @@ public final class ParallelLoop implements AutoCloseable {
         }
     }
 
-    /** Runs chunk {@code index} of every job that has at least index + 1 chunks. */
+    /** Claims chunks of every job that has more chunks than this worker's index. */
     private final class Worker extends Thread {
         private final int index;
         volatile boolean parked;
@@ -156,13 +179,9 @@ public final class ParallelLoop implements AutoCloseable {
                 if (index >= next.chunks()) {
                     continue;
                 }
-                try {
-                    next.body().run(chunkStart(next.count(), next.chunks(), index),
-                            chunkStart(next.count(), next.chunks(), index + 1));
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    unfinished.decrementAndGet();
+                int ran = next.runClaimed(failure);
+                if (ran > 0) {
+                    unfinished.addAndGet(-ran);
                 }
             }
         }

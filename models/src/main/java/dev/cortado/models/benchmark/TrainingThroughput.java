@@ -27,8 +27,9 @@ import java.util.SplittableRandom;
 /**
  * Training throughput of a zoo model on random data: the step of {@code Trainer.step} (forward in
  * TRAIN mode, softmax cross-entropy with its gradient, backward, the global gradient norm, an Adam
- * update), timed as the median images per second over several runs after a warm-up, as
- * {@code benchmarks/pytorch_reference.py} times PyTorch. The batch is uploaded once, so the figure
+ * update), timed as the median images per second over several runs after a warm-up of at least
+ * {@link #WARMUP_NANOS} (so the JIT has compiled the kernels), as {@code benchmarks/pytorch_reference.py}
+ * times PyTorch. The batch is uploaded once, so the figure
  * is the network's, not the data pipeline's.
  *
  * <pre>java ... dev.cortado.models.benchmark.TrainingThroughput lenet5 64 [iterations] [runs] [threads] [--layers]</pre>
@@ -42,6 +43,9 @@ public final class TrainingThroughput {
     public record LayerTime(String node, String type, double forwardMs, double backwardMs) {
     }
 
+    /** Minimum warm-up time before the timed runs. */
+    static final long WARMUP_NANOS = 3_000_000_000L;
+
     private TrainingThroughput() {
     }
 
@@ -50,7 +54,10 @@ public final class TrainingThroughput {
         NetworkSpec spec = NetworkSpecs.from(ModelZoo.load(model, Map.of()));
         try (Network network = Network.build(spec, backend, 42);
              Session s = new Session(network, batchSize)) {
-            for (int i = 0; i < Math.max(5, iterations / 5); i++) {
+            // Warm up for a number of steps and for WARMUP_NANOS at least: the JIT compiles the
+            // vector kernels only after many calls, and timing before that measures the compiler.
+            long warmupStart = System.nanoTime();
+            for (int i = 0; i < Math.max(5, iterations / 5) || System.nanoTime() - warmupStart < WARMUP_NANOS; i++) {
                 s.step();
             }
             double[] rates = new double[runs];
