@@ -65,7 +65,11 @@ final class CpuPooling implements PoolingOps {
         float[] dya = HostArrays.of(BACKWARD, dy);
         float[] dxa = HostArrays.of(BACKWARD, dx);
         if (spec.mode() == PoolMode.MAX && win.inside()) {
-            loop.forRange(win.planes(), win.grain(), (from, to) -> routeInside(win, xa, dya, dxa, from, to));
+            if (win.tilesByTwo()) {
+                loop.forRange(win.planes(), win.grain(), (from, to) -> routeTiles(win, xa, dya, dxa, from, to));
+            } else {
+                loop.forRange(win.planes(), win.grain(), (from, to) -> routeInside(win, xa, dya, dxa, from, to));
+            }
             return;
         }
         loop.forRange(win.planes(), win.grain(), (from, to) -> {
@@ -153,19 +157,50 @@ final class CpuPooling implements PoolingOps {
      * infinite maximum takes the scan.
      */
     private static int firstMaxOfFour(float[] x, int corner, int inW) {
+        int slot = firstMaxSlotOfFour(x, corner, inW);
+        return corner + (slot >> 1) * inW + (slot & 1);
+    }
+
+    /** The slot 0..3 (row-major) of the first maximum of the 2×2 window at {@code corner}. */
+    private static int firstMaxSlotOfFour(float[] x, int corner, int inW) {
         float a = x[corner];
         float b = x[corner + 1];
         float c = x[corner + inW];
         float d = x[corner + inW + 1];
         float max = Math.max(Math.max(a, b), Math.max(c, d));
         if (!(Math.abs(max) < Float.POSITIVE_INFINITY)) {
-            return firstMax(x, corner, inW, 2, 2);
+            int at = firstMax(x, corner, inW, 2, 2) - corner;
+            return at >= inW ? 2 + at - inW : at;
         }
         int notA = ~(Float.floatToRawIntBits(max - a) - 1) >>> 31;
         int notB = ~(Float.floatToRawIntBits(max - b) - 1) >>> 31;
         int notC = ~(Float.floatToRawIntBits(max - c) - 1) >>> 31;
-        int leading = notA * (1 + notB * (1 + notC));
-        return corner + (leading >> 1) * inW + (leading & 1);
+        return notA * (1 + notB * (1 + notC));
+    }
+
+    /**
+     * {@link #routeInside} when 2×2 windows at stride 2 tile the input exactly: every input cell lies
+     * in one window, so each window writes its four cells of dx (dy at the first maximum, +0 at the
+     * others, selected by a bit mask rather than a branch) and dx needs no zeroing beforehand.
+     */
+    private static void routeTiles(Window win, float[] x, float[] dy, float[] dx, int from, int to) {
+        int inW = win.inW();
+        int o = from * win.outPlane();
+        for (int p = from; p < to; p++) {
+            int in = p * win.inPlane();
+            for (int oy = 0; oy < win.outH(); oy++) {
+                int rowBase = in + 2 * oy * inW;
+                for (int ox = 0; ox < win.outW(); ox++, o++) {
+                    int corner = rowBase + 2 * ox;
+                    int q = firstMaxSlotOfFour(x, corner, inW);
+                    int g = Float.floatToRawIntBits(dy[o]);
+                    dx[corner] = Float.intBitsToFloat(g & -(((q ^ 0) - 1) >>> 31));
+                    dx[corner + 1] = Float.intBitsToFloat(g & -(((q ^ 1) - 1) >>> 31));
+                    dx[corner + inW] = Float.intBitsToFloat(g & -(((q ^ 2) - 1) >>> 31));
+                    dx[corner + inW + 1] = Float.intBitsToFloat(g & -(((q ^ 3) - 1) >>> 31));
+                }
+            }
+        }
     }
 
     /** Index of the first maximum of the kh×kw window at {@code corner}, scanning rows then columns. */
@@ -214,6 +249,12 @@ final class CpuPooling implements PoolingOps {
         int grain() {
             long perPlane = (long) outPlane() * kernelH * kernelW + inPlane();
             return (int) Math.max(1, GRAIN_WORK / Math.max(1, perPlane));
+        }
+
+        /** 2×2 windows at stride 2 that cover the input exactly, each cell once. */
+        boolean tilesByTwo() {
+            return kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0
+                    && outH * 2 == inH && outW * 2 == inW;
         }
 
         /** No padding and no window past the input's edge (a ceil-mode last window may overhang). */

@@ -9,6 +9,8 @@ import dev.cortado.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The branch-free fast paths of the CPU backend against the rules they replace, on the values where
@@ -53,10 +55,13 @@ class CpuFastPathsTest {
     /**
      * 2×2 max pooling at stride 2 (the fast path) on windows laid side by side: y is the first maximum
      * in row-major order as `v > max` finds it (so -0 before +0 stays -0, a leading NaN wins, a later
-     * NaN is skipped) and dy goes to that cell.
+     * NaN is skipped) and dy goes to that cell. Without an extra row and column the windows tile the
+     * input (each window writes its four cells of dx); with them, the last row and column belong to no
+     * window and must get 0.
      */
-    @Test
-    void maxPoolTwoByTwoFollowsTheFirstMaximumRule() {
+    @ParameterizedTest(name = "extra row and column: {0}")
+    @ValueSource(ints = {0, 1})
+    void maxPoolTwoByTwoFollowsTheFirstMaximumRule(int extra) {
         float nan = Float.NaN;
         float inf = Float.POSITIVE_INFINITY;
         // Each window as {top-left, top-right, bottom-left, bottom-right}.
@@ -65,13 +70,15 @@ class CpuFastPathsTest {
             {nan, 1f, 2f, 3f}, {1f, nan, 2f, 0f}, {inf, inf, 1f, 2f}, {-inf, -inf, -inf, -inf},
             {1f, 2f, inf, nan}, {-1f, -3f, -2f, -1f}, {Float.MIN_VALUE, 0f, Float.MIN_VALUE, -0f}};
         int count = windows.length;
-        Shape xs = Shape.nchw(1, 1, 2, 2 * count);
+        int width = 2 * count + extra;
+        Shape xs = Shape.nchw(1, 1, 2 + extra, width);
         float[] x = new float[xs.intSize()];
+        java.util.Arrays.fill(x, 1e30f);
         for (int wdx = 0; wdx < count; wdx++) {
             x[2 * wdx] = windows[wdx][0];
             x[2 * wdx + 1] = windows[wdx][1];
-            x[2 * count + 2 * wdx] = windows[wdx][2];
-            x[2 * count + 2 * wdx + 1] = windows[wdx][3];
+            x[width + 2 * wdx] = windows[wdx][2];
+            x[width + 2 * wdx + 1] = windows[wdx][3];
         }
         Pool2dSpec spec = Pool2dSpec.max(2, 2);
         Shape ys = spec.outputShape(xs);
@@ -85,6 +92,11 @@ class CpuFastPathsTest {
             backend.pooling().backward(xt, y, dyt, spec, dx);
             float[] got = backend.download(y);
             float[] grad = backend.download(dx);
+            for (int i = 0; i < grad.length; i++) {
+                if (i % width == width - 1 && extra == 1 || i >= 2 * width) {
+                    assertEquals(0f, grad[i], "dx outside every window, cell " + i);
+                }
+            }
             for (int wdx = 0; wdx < count; wdx++) {
                 int best = 0;
                 for (int c = 1; c < 4; c++) {
@@ -94,9 +106,9 @@ class CpuFastPathsTest {
                 }
                 String what = "window " + java.util.Arrays.toString(windows[wdx]);
                 assertEquals(Float.floatToRawIntBits(windows[wdx][best]), Float.floatToRawIntBits(got[wdx]), what);
-                int at = (best / 2) * 2 * count + 2 * wdx + best % 2;
+                int at = (best / 2) * width + 2 * wdx + best % 2;
                 for (int c = 0; c < 4; c++) {
-                    int cell = (c / 2) * 2 * count + 2 * wdx + c % 2;
+                    int cell = (c / 2) * width + 2 * wdx + c % 2;
                     assertEquals(cell == at ? dy[wdx] : 0f, grad[cell], what + ", dx cell " + c);
                 }
             }
