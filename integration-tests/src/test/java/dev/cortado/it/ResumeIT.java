@@ -43,8 +43,10 @@ class ResumeIT {
                 work.resolve("straight").toString()));
         assertEquals(0, straight.exitCode(), straight.err());
 
-        CortadoJar first = CortadoJar.run(work, concat(common, "train", "--epochs", "1", "--checkpoint-dir",
-                work.resolve("resumed").toString()));
+        // The same two-epoch run (so the same learning-rate schedule), stopped after its first epoch's
+        // 40 iterations as an interrupted run would be, then resumed in a fresh process.
+        CortadoJar first = CortadoJar.run(work, concat(common, "train", "--epochs", "2", "--max-iterations", "40",
+                "--checkpoint-dir", work.resolve("resumed").toString()));
         assertEquals(0, first.exitCode(), first.err());
         CortadoJar second = CortadoJar.run(work, concat(common, "train", "--epochs", "2", "--resume",
                 work.resolve("resumed/last.safetensors").toString()));
