@@ -1,9 +1,7 @@
 package dev.cortado.backend.cpu;
 
 import dev.cortado.backend.LossOps;
-import dev.cortado.backend.ShapeCheck;
 import dev.cortado.tensor.Shape;
-import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 
 /**
@@ -27,29 +25,15 @@ final class CpuLosses implements LossOps {
      */
     @Override
     public float softmaxCrossEntropy(Tensor logits, Tensor labels, float labelSmoothing, Tensor grad) {
-        String op = "softmax cross-entropy";
-        ShapeCheck.rank(op, "logits", logits, 2);
+        LossOps.checkSoftmaxCrossEntropy(logits, labels, labelSmoothing, grad);
+        String op = SOFTMAX_CROSS_ENTROPY;
         Shape shape = logits.shape();
         int n = shape.batch();
         int classes = shape.channels();
-        ShapeCheck.require(op, "labels", labels, Shape.of(n));
-        if (grad != null) {
-            ShapeCheck.same(op, "logits", logits, "grad", grad);
-        }
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-            throw new IllegalArgumentException(op + ": label smoothing must lie in [0, 1], got " + labelSmoothing);
-        }
-        requireNonEmpty(op, "logits", logits);
         float[] z = HostArrays.of(op, logits);
         float[] y = HostArrays.of(op, labels);
         float[] g = grad == null ? null : HostArrays.of(op, grad);
-        for (int row = 0; row < n; row++) {
-            float label = y[row];
-            if (!(label >= 0 && label < classes) || label != Math.rint(label)) {
-                throw new IllegalArgumentException(op + ": label " + label + " at row " + row
-                        + " is not a class index in [0, " + classes + ") for logits " + shape);
-            }
-        }
+        LossOps.checkClassIndices(y, n, shape);
         double onTarget = 1.0 - labelSmoothing;
         double uniform = (double) labelSmoothing / classes;
         float invN = 1f / n;
@@ -88,12 +72,8 @@ final class CpuLosses implements LossOps {
      */
     @Override
     public float binaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Tensor grad) {
-        String op = "binary cross-entropy with logits";
-        ShapeCheck.same(op, "logits", logits, "targets", targets);
-        if (grad != null) {
-            ShapeCheck.same(op, "logits", logits, "grad", grad);
-        }
-        requireNonEmpty(op, "logits", logits);
+        LossOps.checkBinaryCrossEntropy(logits, targets, grad);
+        String op = BINARY_CROSS_ENTROPY;
         float[] z = HostArrays.of(op, logits);
         float[] t = HostArrays.of(op, targets);
         float[] g = grad == null ? null : HostArrays.of(op, grad);
@@ -117,12 +97,8 @@ final class CpuLosses implements LossOps {
     /** mean (p - t)², gradient 2(p - t)/count. */
     @Override
     public float meanSquaredError(Tensor prediction, Tensor target, Tensor grad) {
-        String op = "mean squared error";
-        ShapeCheck.same(op, "prediction", prediction, "target", target);
-        if (grad != null) {
-            ShapeCheck.same(op, "prediction", prediction, "grad", grad);
-        }
-        requireNonEmpty(op, "prediction", prediction);
+        LossOps.checkMeanSquaredError(prediction, target, grad);
+        String op = MEAN_SQUARED_ERROR;
         float[] p = HostArrays.of(op, prediction);
         float[] t = HostArrays.of(op, target);
         float[] g = grad == null ? null : HostArrays.of(op, grad);
@@ -140,11 +116,5 @@ final class CpuLosses implements LossOps {
             return partial;
         });
         return (float) (total / count);
-    }
-
-    private static void requireNonEmpty(String op, String name, Tensor t) {
-        if (t.size() == 0) {
-            throw new ShapeMismatchException(op + ": the mean of an empty " + name + " " + t.shape() + " is undefined");
-        }
     }
 }
