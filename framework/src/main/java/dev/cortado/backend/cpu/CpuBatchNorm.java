@@ -1,9 +1,8 @@
 package dev.cortado.backend.cpu;
 
 import dev.cortado.backend.BatchNormSpec;
-import dev.cortado.backend.ShapeCheck;
+import dev.cortado.backend.NormalizationOps;
 import dev.cortado.tensor.Shape;
-import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 
 /**
@@ -27,24 +26,12 @@ final class CpuBatchNorm {
     void trainingForward(Tensor x, Tensor gamma, Tensor beta, BatchNormSpec spec, Tensor runningMean,
                          Tensor runningVar, Tensor y, Tensor savedMean, Tensor savedInvStd) {
         String op = "batch norm training forward";
-        requireInput(op, x);
-        ShapeCheck.same(op, "x", x, "y", y);
-        ShapeCheck.perChannel(op, "gamma", gamma, x);
-        ShapeCheck.perChannel(op, "beta", beta, x);
-        ShapeCheck.perChannel(op, "running mean", runningMean, x);
-        ShapeCheck.perChannel(op, "running var", runningVar, x);
-        ShapeCheck.perChannel(op, "saved mean", savedMean, x);
-        ShapeCheck.perChannel(op, "saved inverse std", savedInvStd, x);
+        NormalizationOps.checkBatchNormTraining(x, gamma, beta, runningMean, runningVar, y, savedMean, savedInvStd);
         Shape shape = x.shape();
         int n = shape.batch();
         int channels = shape.channels();
         int spatial = shape.spatialSize();
         long m = (long) n * spatial;
-        if (m < 2) {
-            // The unbiased variance m/(m-1)·σ² of the running statistics needs two values (PyTorch refuses too).
-            throw new ShapeMismatchException(op + ": need more than one value per channel to compute batch"
-                    + " statistics, got x " + shape);
-        }
         float[] xs = HostArrays.of(op, x);
         float[] g = HostArrays.of(op, gamma);
         float[] b = HostArrays.of(op, beta);
@@ -127,12 +114,7 @@ final class CpuBatchNorm {
     void inferenceForward(Tensor x, Tensor gamma, Tensor beta, BatchNormSpec spec, Tensor runningMean,
                           Tensor runningVar, Tensor y) {
         String op = "batch norm inference forward";
-        requireInput(op, x);
-        ShapeCheck.same(op, "x", x, "y", y);
-        ShapeCheck.perChannel(op, "gamma", gamma, x);
-        ShapeCheck.perChannel(op, "beta", beta, x);
-        ShapeCheck.perChannel(op, "running mean", runningMean, x);
-        ShapeCheck.perChannel(op, "running var", runningVar, x);
+        NormalizationOps.checkBatchNormInference(x, gamma, beta, runningMean, runningVar, y);
         Shape shape = x.shape();
         int channels = shape.channels();
         int spatial = shape.spatialSize();
@@ -160,14 +142,7 @@ final class CpuBatchNorm {
     void backward(Tensor x, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd,
                   Tensor dx, Tensor dgamma, Tensor dbeta) {
         String op = "batch norm backward";
-        requireInput(op, x);
-        ShapeCheck.same(op, "x", x, "dy", dy);
-        ShapeCheck.same(op, "x", x, "dx", dx);
-        ShapeCheck.perChannel(op, "gamma", gamma, x);
-        ShapeCheck.perChannel(op, "saved mean", savedMean, x);
-        ShapeCheck.perChannel(op, "saved inverse std", savedInvStd, x);
-        ShapeCheck.perChannel(op, "dgamma", dgamma, x);
-        ShapeCheck.perChannel(op, "dbeta", dbeta, x);
+        NormalizationOps.checkBatchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta);
         Shape shape = x.shape();
         int n = shape.batch();
         int channels = shape.channels();
@@ -254,11 +229,6 @@ final class CpuBatchNorm {
         }
     }
 
-    private static void requireInput(String op, Tensor x) {
-        if (x.shape().rank() < 2) {
-            throw new ShapeMismatchException(op + ": x must be [N, C, ...] (N×F or NCHW), got " + x.shape());
-        }
-    }
 
     private static int grain(long elementsPerItem) {
         return (int) Math.max(1, GRAIN_ELEMENTS / Math.max(1, elementsPerItem));

@@ -8,7 +8,6 @@ import dev.cortado.backend.BatchNormSpec;
 import dev.cortado.backend.LrnSpec;
 import dev.cortado.backend.NormalizationOps;
 import dev.cortado.backend.ShapeCheck;
-import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnBatchNormMode;
@@ -28,29 +27,12 @@ final class CudnnNormalization implements NormalizationOps {
         this.ctx = ctx;
     }
 
-    private static void requireInput(String op, Tensor x) {
-        if (x.shape().rank() < 2) {
-            throw new ShapeMismatchException(op + ": x must be [N, C, ...] (N×F or NCHW), got " + x.shape());
-        }
-    }
 
     @Override
     public void batchNormTrainingForward(Tensor x, Tensor gamma, Tensor beta, BatchNormSpec spec, Tensor runningMean,
                                          Tensor runningVar, Tensor y, Tensor savedMean, Tensor savedInvStd) {
         String op = "batch norm training forward";
-        requireInput(op, x);
-        ShapeCheck.same(op, "x", x, "y", y);
-        ShapeCheck.perChannel(op, "gamma", gamma, x);
-        ShapeCheck.perChannel(op, "beta", beta, x);
-        ShapeCheck.perChannel(op, "running mean", runningMean, x);
-        ShapeCheck.perChannel(op, "running var", runningVar, x);
-        ShapeCheck.perChannel(op, "saved mean", savedMean, x);
-        ShapeCheck.perChannel(op, "saved inverse std", savedInvStd, x);
-        if ((long) x.shape().batch() * x.shape().spatialSize() < 2) {
-            // the unbiased running variance m/(m-1)·σ² needs two values per channel (cuDNN would divide by 0)
-            throw new ShapeMismatchException(op + ": need more than one value per channel to compute batch"
-                    + " statistics, got x " + x.shape());
-        }
+        NormalizationOps.checkBatchNormTraining(x, gamma, beta, runningMean, runningVar, y, savedMean, savedInvStd);
         var xd = ctx.tensor(x.shape());
         CudaCalls.cudnn(op, "cudnnBatchNormalizationForwardTraining", () -> JCudnn.cudnnBatchNormalizationForwardTraining(
                 ctx.cudnn, SPATIAL, ONE, ZERO, xd, ptr(x), xd, ptr(y), ctx.tensor(CudnnShapes.perChannel(x.shape())),
@@ -62,12 +44,7 @@ final class CudnnNormalization implements NormalizationOps {
     public void batchNormInferenceForward(Tensor x, Tensor gamma, Tensor beta, BatchNormSpec spec, Tensor runningMean,
                                           Tensor runningVar, Tensor y) {
         String op = "batch norm inference forward";
-        requireInput(op, x);
-        ShapeCheck.same(op, "x", x, "y", y);
-        ShapeCheck.perChannel(op, "gamma", gamma, x);
-        ShapeCheck.perChannel(op, "beta", beta, x);
-        ShapeCheck.perChannel(op, "running mean", runningMean, x);
-        ShapeCheck.perChannel(op, "running var", runningVar, x);
+        NormalizationOps.checkBatchNormInference(x, gamma, beta, runningMean, runningVar, y);
         var xd = ctx.tensor(x.shape());
         CudaCalls.cudnn(op, "cudnnBatchNormalizationForwardInference", () -> JCudnn.cudnnBatchNormalizationForwardInference(
                 ctx.cudnn, SPATIAL, ONE, ZERO, xd, ptr(x), xd, ptr(y), ctx.tensor(CudnnShapes.perChannel(x.shape())),
@@ -78,14 +55,7 @@ final class CudnnNormalization implements NormalizationOps {
     public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, BatchNormSpec spec, Tensor savedMean,
                                   Tensor savedInvStd, Tensor dx, Tensor dgamma, Tensor dbeta) {
         String op = "batch norm backward";
-        requireInput(op, x);
-        ShapeCheck.same(op, "x", x, "dy", dy);
-        ShapeCheck.same(op, "x", x, "dx", dx);
-        ShapeCheck.perChannel(op, "gamma", gamma, x);
-        ShapeCheck.perChannel(op, "saved mean", savedMean, x);
-        ShapeCheck.perChannel(op, "saved inverse std", savedInvStd, x);
-        ShapeCheck.perChannel(op, "dgamma", dgamma, x);
-        ShapeCheck.perChannel(op, "dbeta", dbeta, x);
+        NormalizationOps.checkBatchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta);
         var xd = ctx.tensor(x.shape());
         CudaCalls.cudnn(op, "cudnnBatchNormalizationBackward", () -> JCudnn.cudnnBatchNormalizationBackward(ctx.cudnn,
                 SPATIAL, ONE, ZERO, ONE, ZERO, xd, ptr(x), xd, ptr(dy), xd, ptr(dx),
