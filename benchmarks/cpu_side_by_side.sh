@@ -1,27 +1,24 @@
 #!/usr/bin/env bash
 # Cortado's CPU backend against PyTorch's CPU build, training the same models on random data, run
-# back to back so that both see the same machine load. Each line is the median of several timed
-# runs after a warm-up (see TrainingThroughput and pytorch_reference.py); on a shared machine,
-# repeat the rounds and compare medians.
+# back to back so that both see the same machine load: `cortado benchmark` and pytorch_reference.py
+# each report the median of several timed runs after a warm-up. On a shared machine, repeat the
+# rounds and compare medians. Needs the jar (mvn -B -DskipTests package) and python3-torch with
+# libopenblas0-openmp.
 #
-#   benchmarks/cpu_side_by_side.sh [rounds]        (compiles the modules it needs first)
+#   benchmarks/cpu_side_by_side.sh [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 threads=$(nproc)
-cp_file=$(mktemp)
-trap 'rm -f "$cp_file"' EXIT
-# In one reactor build the framework resolves to its target/classes (its test jar needs test-compile).
-mvn -B -q -o -pl models -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
-cp="models/target/classes:$(cat "$cp_file")"
 
 cortado() {
-    java --add-modules jdk.incubator.vector -XX:+UseSerialGC -cp "$cp" \
-        dev.cortado.models.benchmark.TrainingThroughput "$1" "$2" "$3" 5 "$threads" 2>/dev/null
+    ./cortado benchmark --backend cpu --threads "$threads" --model "$1" --batch-size "$2" --iterations "$3" \
+        --runs 5 --no-layers 2>/dev/null
 }
 
 pytorch() {
-    /usr/bin/python3 benchmarks/pytorch_reference.py --model "$1" --batch-size "$2" --iterations "$3" --runs 5
+    /usr/bin/python3 benchmarks/pytorch_reference.py --model "$1" --batch-size "$2" --iterations "$3" --runs 5 \
+        --threads "$threads"
 }
 
 for round in $(seq "$rounds"); do
