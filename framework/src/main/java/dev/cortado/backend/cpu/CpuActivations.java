@@ -2,8 +2,6 @@ package dev.cortado.backend.cpu;
 
 import dev.cortado.backend.Activation;
 import dev.cortado.backend.ActivationOps;
-import dev.cortado.backend.ShapeCheck;
-import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 
 /**
@@ -28,8 +26,8 @@ final class CpuActivations implements ActivationOps {
 
     @Override
     public void forward(Activation activation, Tensor x, Tensor y) {
+        ActivationOps.checkForward(activation, x, y);
         String op = activation + " forward";
-        ShapeCheck.same(op, "x", x, "y", y);
         float[] xs = HostArrays.of(op, x);
         float[] ys = HostArrays.of(op, y);
         float alpha = activation.alpha();
@@ -82,10 +80,8 @@ final class CpuActivations implements ActivationOps {
 
     @Override
     public void backward(Activation activation, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        ActivationOps.checkBackward(activation, x, y, dy, dx);
         String op = activation + " backward";
-        ShapeCheck.same(op, "x", x, "y", y);
-        ShapeCheck.same(op, "x", x, "dy", dy);
-        ShapeCheck.same(op, "x", x, "dx", dx);
         float[] xs = HostArrays.of(op, x);
         float[] ys = HostArrays.of(op, y);
         float[] dys = HostArrays.of(op, dy);
@@ -140,10 +136,8 @@ final class CpuActivations implements ActivationOps {
 
     @Override
     public void preluForward(Tensor x, Tensor slope, Tensor y) {
+        ActivationOps.checkPreluForward(x, slope, y);
         String op = "PReLU forward";
-        requireChannels(op, x);
-        ShapeCheck.same(op, "x", x, "y", y);
-        ShapeCheck.perChannel(op, "slope", slope, x);
         float[] xs = HostArrays.of(op, x);
         float[] a = HostArrays.of(op, slope);
         float[] ys = HostArrays.of(op, y);
@@ -164,12 +158,8 @@ final class CpuActivations implements ActivationOps {
     /** dx = dy for x > 0, slope_c·dy otherwise; dslope_c = Σ over batch and space of dy·x where x ≤ 0. */
     @Override
     public void preluBackward(Tensor x, Tensor slope, Tensor dy, Tensor dx, Tensor dslope) {
+        ActivationOps.checkPreluBackward(x, slope, dy, dx, dslope);
         String op = "PReLU backward";
-        requireChannels(op, x);
-        ShapeCheck.same(op, "x", x, "dy", dy);
-        ShapeCheck.same(op, "x", x, "dx", dx);
-        ShapeCheck.perChannel(op, "slope", slope, x);
-        ShapeCheck.perChannel(op, "dslope", dslope, x);
         float[] xs = HostArrays.of(op, x);
         float[] a = HostArrays.of(op, slope);
         float[] dys = HostArrays.of(op, dy);
@@ -242,9 +232,4 @@ final class CpuActivations implements ActivationOps {
         return (float) (e / (1 + e));
     }
 
-    private static void requireChannels(String op, Tensor x) {
-        if (x.shape().rank() < 2) {
-            throw new ShapeMismatchException(op + ": x must be [N, C, ...], got " + x.shape());
-        }
-    }
 }

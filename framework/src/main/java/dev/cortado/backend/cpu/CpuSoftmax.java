@@ -1,8 +1,7 @@
 package dev.cortado.backend.cpu;
 
-import dev.cortado.backend.ShapeCheck;
+import dev.cortado.backend.ActivationOps;
 import dev.cortado.tensor.Shape;
-import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 
 /**
@@ -22,8 +21,7 @@ final class CpuSoftmax {
 
     void forward(Tensor x, Tensor y, boolean log) {
         String op = log ? "log-softmax forward" : "softmax forward";
-        requireChannels(op, x);
-        ShapeCheck.same(op, "x", x, "y", y);
+        ActivationOps.checkSoftmaxForward(op, x, y);
         float[] xs = HostArrays.of(op, x);
         float[] ys = HostArrays.of(op, y);
         Shape shape = x.shape();
@@ -61,9 +59,7 @@ final class CpuSoftmax {
     /** Softmax: dx = y ⊙ (dy - Σ_c dy·y). Log-softmax: dx = dy - exp(y)·Σ_c dy. Both from the output y. */
     void backward(Tensor y, Tensor dy, Tensor dx, boolean log) {
         String op = log ? "log-softmax backward" : "softmax backward";
-        requireChannels(op, y);
-        ShapeCheck.same(op, "y", y, "dy", dy);
-        ShapeCheck.same(op, "y", y, "dx", dx);
+        ActivationOps.checkSoftmaxBackward(op, y, dy, dx);
         float[] ys = HostArrays.of(op, y);
         float[] dys = HostArrays.of(op, dy);
         float[] dxs = HostArrays.of(op, dx);
@@ -100,10 +96,4 @@ final class CpuSoftmax {
         return Math.max(1, GRAIN_ELEMENTS / Math.max(1, channels));
     }
 
-    private static void requireChannels(String op, Tensor x) {
-        int rank = x.shape().rank();
-        if (rank != 2 && rank != 4) {
-            throw new ShapeMismatchException(op + ": x must be [N, C] or [N, C, H, W], got " + x.shape());
-        }
-    }
 }

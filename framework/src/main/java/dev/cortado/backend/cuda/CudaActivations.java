@@ -6,8 +6,6 @@ import static dev.cortado.backend.cuda.CudaContext.ptr;
 
 import dev.cortado.backend.Activation;
 import dev.cortado.backend.ActivationOps;
-import dev.cortado.backend.ShapeCheck;
-import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnActivationMode;
@@ -51,8 +49,8 @@ final class CudaActivations implements ActivationOps {
 
     @Override
     public void forward(Activation activation, Tensor x, Tensor y) {
+        ActivationOps.checkForward(activation, x, y);
         String op = activation + " forward";
-        ShapeCheck.same(op, "x", x, "y", y);
         int mode = cudnnMode(activation);
         if (mode >= 0) {
             var d = ctx.tensor(x.shape());
@@ -66,10 +64,8 @@ final class CudaActivations implements ActivationOps {
 
     @Override
     public void backward(Activation activation, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        ActivationOps.checkBackward(activation, x, y, dy, dx);
         String op = activation + " backward";
-        ShapeCheck.same(op, "x", x, "y", y);
-        ShapeCheck.same(op, "x", x, "dy", dy);
-        ShapeCheck.same(op, "x", x, "dx", dx);
         int mode = cudnnMode(activation);
         if (mode >= 0) {
             var d = ctx.tensor(x.shape());
@@ -83,54 +79,31 @@ final class CudaActivations implements ActivationOps {
 
     @Override
     public void preluForward(Tensor x, Tensor slope, Tensor y) {
+        ActivationOps.checkPreluForward(x, slope, y);
         String op = "PReLU forward";
-        requireRankAtLeast2(op, x);
-        ShapeCheck.same(op, "x", x, "y", y);
-        ShapeCheck.perChannel(op, "slope", slope, x);
         ctx.kernels.launch(op, MODULE, "prelu_forward", x.size(), ptr(x), ptr(slope), ptr(y), x.size(),
                 x.shape().channels(), (long) x.shape().spatialSize());
     }
 
     @Override
     public void preluBackward(Tensor x, Tensor slope, Tensor dy, Tensor dx, Tensor dslope) {
+        ActivationOps.checkPreluBackward(x, slope, dy, dx, dslope);
         String op = "PReLU backward";
-        requireRankAtLeast2(op, x);
-        ShapeCheck.same(op, "x", x, "dy", dy);
-        ShapeCheck.same(op, "x", x, "dx", dx);
-        ShapeCheck.perChannel(op, "slope", slope, x);
-        ShapeCheck.perChannel(op, "dslope", dslope, x);
         ctx.kernels.launch(op, MODULE, "prelu_backward_data", x.size(), ptr(x), ptr(slope), ptr(dy), ptr(dx), x.size(),
                 x.shape().channels(), (long) x.shape().spatialSize());
         ctx.kernels.launchBlocks(op, MODULE, "prelu_backward_slope", x.shape().channels(), ptr(x), ptr(dy), ptr(dslope),
                 (long) x.shape().batch(), x.shape().channels(), (long) x.shape().spatialSize());
     }
 
-    private static void requireRankAtLeast2(String op, Tensor x) {
-        if (x.shape().rank() < 2) {
-            throw new ShapeMismatchException(op + ": x must be [N, C, ...], got " + x.shape());
-        }
-    }
-
-    /** cuDNN's channel mode on [N, C] (as [N, C, 1, 1]) or [N, C, H, W]; other ranks are refused like on the CPU. */
-    private static void requireSoftmaxRank(String op, Tensor x) {
-        int rank = x.shape().rank();
-        if (rank != 2 && rank != 4) {
-            throw new ShapeMismatchException(op + ": x must be [N, C] or [N, C, H, W], got " + x.shape());
-        }
-    }
-
     private void softmax(String op, int algorithm, Tensor x, Tensor y) {
-        requireSoftmaxRank(op, x);
-        ShapeCheck.same(op, "x", x, "y", y);
+        ActivationOps.checkSoftmaxForward(op, x, y);
         var d = ctx.tensor(x.shape());
         CudaCalls.cudnn(op, "cudnnSoftmaxForward", () -> JCudnn.cudnnSoftmaxForward(ctx.cudnn, algorithm,
                 cudnnSoftmaxMode.CUDNN_SOFTMAX_MODE_CHANNEL, ONE, d, ptr(x), ZERO, d, ptr(y)));
     }
 
     private void softmaxBack(String op, int algorithm, Tensor y, Tensor dy, Tensor dx) {
-        requireSoftmaxRank(op, y);
-        ShapeCheck.same(op, "y", y, "dy", dy);
-        ShapeCheck.same(op, "y", y, "dx", dx);
+        ActivationOps.checkSoftmaxBackward(op, y, dy, dx);
         var d = ctx.tensor(y.shape());
         CudaCalls.cudnn(op, "cudnnSoftmaxBackward", () -> JCudnn.cudnnSoftmaxBackward(ctx.cudnn, algorithm,
                 cudnnSoftmaxMode.CUDNN_SOFTMAX_MODE_CHANNEL, ONE, d, ptr(y), d, ptr(dy), ZERO, d, ptr(dx)));
