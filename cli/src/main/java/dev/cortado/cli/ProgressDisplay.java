@@ -91,6 +91,17 @@ final class ProgressDisplay implements TrainingListener {
     }
 
     @Override
+    public void onValidation(Trainer trainer, long iteration, EvaluationResult r) {
+        if (barOpen) {
+            err.println();
+            barOpen = false;
+        }
+        err.println(String.format(Locale.ROOT, "iteration %d: validation loss %.4f acc %.2f%% (top-5 %.2f%%)", iteration,
+                r.loss(), 100 * r.top1(), 100 * r.top5()));
+        err.flush();
+    }
+
+    @Override
     public void onEpochEnd(Trainer trainer, EpochResult r) {
         onEpoch(r);
     }

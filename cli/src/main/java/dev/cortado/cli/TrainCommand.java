@@ -140,6 +140,10 @@ final class TrainCommand implements Callable<Integer> {
             + "data for validation (default: validate on the test split).")
     Double valSplit;
 
+    @Option(names = "--validate-every", paramLabel = "N",
+            description = "Validate every N iterations as well as at the end of each epoch. Default: each epoch only.")
+    Long validateEvery;
+
     @Option(names = "--early-stop", paramLabel = "PATIENCE",
             description = "Stop when validation accuracy has not improved for PATIENCE epochs.")
     Integer earlyStop;
@@ -369,6 +373,11 @@ final class TrainCommand implements Callable<Integer> {
         Integer patience = pick(earlyStop, recipe.integer("early-stop"), null);
         if (patience != null) {
             positive("--early-stop", patience);
+        }
+        Long every = pick(validateEvery, recipe.longValue("validate-every"), null);
+        if (every != null) {
+            positive("--validate-every", every);
+            b.validateEvery(every);
         }
         Double split = pick(valSplit, recipe.number("val-split"), null);
         if (split != null && !(split > 0 && split < 1)) {

@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class TrainingRecipe {
     static final Set<String> KEYS = new TreeSet<>(List.of("model", "data", "format", "epochs", "max-iterations",
             "batch-size", "optimizer", "lr", "momentum", "weight-decay", "schedule", "schedule-unit", "step-size",
-            "gamma", "milestones", "min-lr", "power", "total-steps", "warmup", "augment", "val-split", "early-stop",
+            "gamma", "milestones", "min-lr", "power", "total-steps", "warmup", "augment", "val-split", "validate-every", "early-stop",
             "clip-grad", "clip-value", "label-smoothing", "backend", "threads", "seed", "deterministic",
             "checkpoint-dir", "classes", "input-size", "set"));
 

@@ -119,7 +119,7 @@ public final class Trainer implements AutoCloseable {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        EvaluationResult validation = config.validateEvery() == 0 && validationData != null ? validate() : null;
+        EvaluationResult validation = validationData != null ? validate() : null;
         return new EpochResult(epoch, iteration, seen == 0 ? Double.NaN : lossSum / seen,
                 seen == 0 ? Double.NaN : (double) correct / seen, seen / seconds, seconds, validation);
     }

@@ -10,7 +10,7 @@ import dev.cortado.optim.ScheduleSpec;
  * {@link #builder()}; the defaults are those of the LeNet-5 recipe (Adam 1e-3, batch 64, 5 epochs).
  *
  * @param maxIterations         stop after this many iterations even mid-epoch (0: no limit)
- * @param validateEvery         validate every this many iterations (0: at the end of each epoch)
+ * @param validateEvery         validate also every this many iterations (0: only at the end of each epoch)
  * @param labelSmoothing        ε of the smoothed cross-entropy target (1-ε)·onehot + ε/C
  */
 public record TrainingConfig(int epochs, long maxIterations, int batchSize, long seed, OptimizerSpec optimizer,
@@ -31,7 +31,7 @@ public record TrainingConfig(int epochs, long maxIterations, int batchSize, long
             throw new IllegalArgumentException("label smoothing must lie in [0, 1), got " + labelSmoothing);
         }
         if (validateEvery < 0) {
-            throw new IllegalArgumentException("validate-every must be >= 0 (0: each epoch), got " + validateEvery);
+            throw new IllegalArgumentException("validate-every must be >= 0 (0: each epoch only), got " + validateEvery);
         }
     }
 

@@ -11,7 +11,7 @@ public interface TrainingListener {
     default void onIterationEnd(Trainer trainer, IterationResult result) {
     }
 
-    /** A validation pass that was not at the end of an epoch (validation every N iterations). */
+    /** A validation pass within an epoch (validation every N iterations); the epoch's own is in {@link EpochResult}. */
     default void onValidation(Trainer trainer, long iteration, EvaluationResult result) {
     }
 

@@ -205,6 +205,33 @@ class TrainerTest {
     }
 
     @Test
+    void validationEveryNIterationsRunsWithinEpochsAndAtTheirEnds() {
+        List<Long> validatedAt = new ArrayList<>();
+        List<EpochResult> epochs = new ArrayList<>();
+        TrainingListener record = new TrainingListener() {
+            @Override
+            public void onValidation(Trainer trainer, long iteration, EvaluationResult result) {
+                validatedAt.add(iteration);
+                assertEquals(128, result.samples());
+            }
+
+            @Override
+            public void onEpochEnd(Trainer trainer, EpochResult result) {
+                epochs.add(result);
+            }
+        };
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config().validateEvery(3).build()).validationData(TEST)
+                     .listener(record).build()) {
+            t.fit();
+        }
+        // Two epochs of 8 iterations: every third iteration, and each epoch's end as well.
+        assertEquals(List.of(3L, 6L, 9L, 12L, 15L), validatedAt);
+        assertEquals(2, epochs.size());
+        assertTrue(epochs.stream().allMatch(e -> e.validation() != null));
+    }
+
+    @Test
     void maxIterationsStopsMidEpoch() {
         try (Network net = Synthetic.convnet(CPU, 3);
              Trainer t = Trainer.builder(net, TRAIN).config(config().maxIterations(5).build()).build()) {
