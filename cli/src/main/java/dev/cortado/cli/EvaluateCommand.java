@@ -2,6 +2,7 @@ package dev.cortado.cli;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.data.AugmentationPipeline;
+import dev.cortado.data.TestTimeAugmentation;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.DatasetFormat;
 import dev.cortado.data.DatasetSplits;
@@ -48,6 +49,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backend;
 
+    @Option(names = "--tta", description = "Test-time augmentation: average each image's prediction with its mirror"
+            + " image's (for models trained with --augment flip; it hurts others, e.g. shoes facing one way).")
+    boolean tta;
+
     @Option(names = "--json", description = "Print one JSON object with the results on stdout.")
     boolean json;
 
@@ -65,7 +70,10 @@ final class EvaluateCommand implements Callable<Integer> {
         try (Backend device = backend.open();
              Network network = Network.build(NetworkSpecs.from(saved.config()), device, 0)) {
             TrainingCheckpoint.loadWeights(checkpoint, network);
-            EvaluationResult r = Evaluator.evaluate(network, test, batchSize, AugmentationPipeline.of(saved.normalize()));
+            AugmentationPipeline normalize = AugmentationPipeline.of(saved.normalize());
+            EvaluationResult r = tta
+                    ? Evaluator.evaluate(network, test, batchSize, normalize, TestTimeAugmentation.identityAndFlip())
+                    : Evaluator.evaluate(network, test, batchSize, normalize);
             List<String> names = test.classNames();
             PrintWriter text = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
             text.print(report(r, names, test.description()));
