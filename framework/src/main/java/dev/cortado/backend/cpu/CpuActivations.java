@@ -15,6 +15,8 @@ import dev.cortado.tensor.Tensor;
  */
 final class CpuActivations implements ActivationOps {
     private static final int GRAIN = 1 << 14;
+    /** Whether ReLU's backward runs on the Vector API ({@link VectorRelu}); the branch-free scalar loop remains the fallback. */
+    private static final boolean VECTOR_RELU = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private final ParallelLoop loop;
     private final CpuSoftmax softmax;
@@ -91,8 +93,12 @@ final class CpuActivations implements ActivationOps {
         loop.forRange(x.shape().intSize(), GRAIN, (from, to) -> {
             switch (kind) {
                 case RELU -> {
-                    for (int i = from; i < to; i++) {
-                        dxs[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dys[i]) & positiveMask(xs[i]));
+                    if (VECTOR_RELU) {
+                        VectorRelu.backward(xs, dys, dxs, from, to);
+                    } else {
+                        for (int i = from; i < to; i++) {
+                            dxs[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dys[i]) & positiveMask(xs[i]));
+                        }
                     }
                 }
                 case LEAKY_RELU -> {

@@ -9,11 +9,14 @@ import dev.cortado.tensor.Tensor;
  * Batch normalization (Ioffe and Szegedy 2015, Algorithm 1) over every dimension but the channel
  * axis: channel = dimension 1, and the m = N·(product of dimensions ≥ 2) values of one channel form
  * its batch. Work is split over channels; each task walks the tensor plane by plane (contiguous
- * memory) and accumulates its channels' sums in double in a reused workspace.
+ * memory) and accumulates its channels' sums in double in a reused workspace, each plane's sums
+ * running on the Vector API where it is resolved ({@link VectorPlaneSums}).
  */
 final class CpuBatchNorm {
     /** Elements per parallel task: below this, threads cost more than they save. */
     private static final int GRAIN_ELEMENTS = 1 << 15;
+    /** Whether the plane sums run on the Vector API ({@link VectorPlaneSums}); the scalar loops remain the fallback. */
+    private static final boolean VECTOR_SUMS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private final ParallelLoop loop;
     /** Per channel: shift K, Σ(x-K), Σ(x-K)² in training; Σdy, Σdy·(x-μ) in backward. */
@@ -53,10 +56,16 @@ final class CpuBatchNorm {
                 acc[3 * c + 1] = 0;
                 acc[3 * c + 2] = 0;
             }
+            float[] lanes = VECTOR_SUMS ? new float[VectorPlaneSums.scratchLength()] : null;
             for (int i = 0; i < n; i++) {
                 for (int c = c0; c < c1; c++) {
                     int base = (i * channels + c) * spatial;
                     double shift = acc[3 * c];
+                    if (VECTOR_SUMS) {
+                        // shift is a value of x, so the float cast is exact.
+                        VectorPlaneSums.shifted(xs, base, spatial, (float) shift, acc, 3 * c + 1, lanes);
+                        continue;
+                    }
                     // Four interleaved partial sums: one running sum would wait on the previous
                     // addition's latency at every element. Their order is fixed, so still deterministic.
                     double s0 = 0;
@@ -163,10 +172,15 @@ final class CpuBatchNorm {
                 acc[2 * c] = 0;
                 acc[2 * c + 1] = 0;
             }
+            float[] lanes = VECTOR_SUMS ? new float[VectorPlaneSums.scratchLength()] : null;
             for (int i = 0; i < n; i++) {
                 for (int c = c0; c < c1; c++) {
                     int base = (i * channels + c) * spatial;
                     float mean = sMean[c];
+                    if (VECTOR_SUMS) {
+                        VectorPlaneSums.gradient(dys, xs, base, spatial, mean, acc, 2 * c, lanes);
+                        continue;
+                    }
                     // Four interleaved partial sums, as in the forward pass.
                     double s0 = 0;
                     double s1 = 0;
