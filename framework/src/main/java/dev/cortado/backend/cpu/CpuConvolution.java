@@ -30,6 +30,8 @@ final class CpuConvolution implements ConvolutionOps {
     /** Floats of the per-thread column matrix: 1 MiB, which an L2 of 1-2 MiB holds next to the GEMM's panels. */
     static final int DEFAULT_BLOCK_FLOATS = 1 << 18;
     private static final int REDUCE_GRAIN = 1 << 14;
+    /** One 64-byte cache line of floats, see {@link #columnStride}. */
+    private static final int COLUMN_PAD_FLOATS = 16;
     /**
      * Filter-gradient entries Kg·C·kh·kw per group from which the packed GEMM beats row dot products:
      * packing colᵀ costs once per block and is shared by all Kg rows of dy, while the dot products
@@ -79,8 +81,9 @@ final class CpuConvolution implements ConvolutionOps {
         int patch = g.patchSize();
         forEachBlock(g, (n0, nb, col, out) -> {
             int ld = nb * pixels;
+            int ldCol = columnStride(ld);
             for (int s = 0; s < nb; s++) {
-                Im2Col.im2col(g, xa, (n0 + s) * inSample, col, s * pixels, ld, 0, g.channels());
+                Im2Col.im2col(g, xa, (n0 + s) * inSample, col, s * pixels, ldCol, 0, g.channels());
             }
             // One sample's [K × OH·OW] product is already y's layout: write it in place.
             float[] target = nb == 1 ? ya : out;
@@ -88,7 +91,7 @@ final class CpuConvolution implements ConvolutionOps {
             for (int gi = 0; gi < g.groups(); gi++) {
                 gemm.sgemm(false, false, kg, ld, patch, 1f,
                         wa, gi * kg * patch, patch,
-                        col, gi * patch * ld, ld,
+                        col, gi * patch * ldCol, ldCol,
                         0f, target, targetOff + gi * kg * ld, ld);
             }
             if (nb > 1) {
@@ -150,14 +153,15 @@ final class CpuConvolution implements ConvolutionOps {
         // Adds (or, for a run's first block, writes) the block's dW_g = dy_g·col_gᵀ into target.
         RunWork accumulate = (from, to, target) -> {
             int block = samplesPerBlock(g);
-            float[] col = columns.take(g.colRows() * pixels * Math.min(block, to - from));
+            float[] col = columns.take(g.colRows() * columnStride(pixels * Math.min(block, to - from)));
             float[] gathered = outputs.take(Math.min(block, to - from) > 1 ? g.outChannels() * pixels * Math.min(block, to - from) : 0);
             try {
                 for (int n0 = from; n0 < to; n0 += block) {
                     int nb = Math.min(block, to - n0);
                     int ld = nb * pixels;
+                    int ldCol = columnStride(ld);
                     for (int s = 0; s < nb; s++) {
-                        Im2Col.im2col(g, xa, (n0 + s) * inSample, col, s * pixels, ld, 0, g.channels());
+                        Im2Col.im2col(g, xa, (n0 + s) * inSample, col, s * pixels, ldCol, 0, g.channels());
                     }
                     float[] source = nb == 1 ? dya : gathered;
                     int sourceOff = nb == 1 ? n0 * outSample : 0;
@@ -169,12 +173,12 @@ final class CpuConvolution implements ConvolutionOps {
                             // dy_g and col_g rows are both contiguous: dot products beat packing colᵀ.
                             VectorRowProducts.multiplyTransposed(kg, patch, ld,
                                     source, sourceOff + gi * kg * ld, ld,
-                                    col, gi * patch * ld, ld,
+                                    col, gi * patch * ldCol, ldCol,
                                     n0 != from, target, gi * kg * patch, patch);
                         } else {
                             gemm.sgemm(false, true, kg, patch, ld, 1f,
                                     source, sourceOff + gi * kg * ld, ld,
-                                    col, gi * patch * ld, ld,
+                                    col, gi * patch * ldCol, ldCol,
                                     n0 == from ? 0f : 1f, target, gi * kg * patch, patch);
                         }
                     }
@@ -284,6 +288,17 @@ final class CpuConvolution implements ConvolutionOps {
         return g.batch() > 1 && loop.threads() > 1;
     }
 
+    /**
+     * Row stride of a block's column matrix for ld live columns: one cache line more than ld. The
+     * GEMM reads col in place as B when C has few rows, walking down kc rows of one nr-wide sliver;
+     * at ld = 1024 (a 32×32 plane) those rows lie 4 KiB apart and all fall into the same L1 set, so
+     * the sliver cannot stay in L1. The extra line moves each row to the next set. Columns past ld
+     * are never written nor read.
+     */
+    static int columnStride(int ld) {
+        return ld + COLUMN_PAD_FLOATS;
+    }
+
     /** Samples per block: as many as fit {@link #blockFloats} of columns (or of outputs), at least one. */
     private int samplesPerBlock(ConvGeometry g) {
         long perSample = (long) Math.max(g.colRows(), g.outChannels()) * g.outputPlane();
@@ -294,7 +309,7 @@ final class CpuConvolution implements ConvolutionOps {
         int block = samplesPerBlock(g);
         loop.forRange(g.batch(), 1, (from, to) -> {
             int most = Math.min(block, to - from);
-            float[] col = columns.take(g.colRows() * g.outputPlane() * most);
+            float[] col = columns.take(g.colRows() * columnStride(g.outputPlane() * most));
             float[] out = outputs.take(most > 1 ? g.outChannels() * g.outputPlane() * most : 0);
             try {
                 for (int n0 = from; n0 < to; n0 += block) {
