@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Chooses a cuDNN convolution algorithm from its ranking, and remembers the choice per shape so that
@@ -18,6 +20,8 @@ public final class ConvAlgorithmSelector {
     // cudnnMathType_t: CUDNN_TENSOR_OP_MATH and CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION (TF32 or fp16 products)
     static final int TENSOR_OP_MATH = 1;
     static final int TENSOR_OP_MATH_ALLOW_CONVERSION = 2;
+
+    private static final Logger LOG = LogManager.getLogger(ConvAlgorithmSelector.class);
 
     private final CudnnOptions options;
     private final Map<ConvKey, ConvAlgorithmPerf> chosen = new HashMap<>();
@@ -81,8 +85,11 @@ public final class ConvAlgorithmSelector {
     public ConvAlgorithmPerf choose(ConvKey key, Supplier<List<ConvAlgorithmPerf>> search) {
         ConvAlgorithmPerf p = chosen.get(key);
         if (p == null) {
-            p = pick(key, search.get(), options);
+            List<ConvAlgorithmPerf> ranking = search.get();
+            p = pick(key, ranking, options);
             chosen.put(key, p);
+            LOG.debug("{}: algorithm {} ({} ms, {} bytes of workspace) of {}", key, p.algorithm(), p.timeMs(),
+                    p.workspaceBytes(), ranking);
         }
         return p;
     }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Decides whether the CUDA backend can run, from the answers of a {@link CudaRuntimeProbe}. The order
@@ -21,6 +23,8 @@ public final class CudaProbe {
     // library the dynamic linker could not find is the one right before the message.
     private static final Pattern MISSING_LIBRARY =
             Pattern.compile("(?:^|[\\s:])(lib[\\w+-]+\\.so[\\w.]*): cannot open shared object file");
+
+    private static final Logger LOG = LogManager.getLogger(CudaProbe.class);
 
     private CudaProbe() {
     }
@@ -72,8 +76,10 @@ public final class CudaProbe {
         try {
             cudnnLoaded = probe.loadCudnn();
             String mismatch = cudnnMismatch(cudnnCompiled, cudnnLoaded);
-            if (mismatch != null) {
+            if (mismatch != null && !probe.acceptsCudnnMajorMismatch()) {
                 problems.add(mismatch);
+            } else if (mismatch != null) {
+                LOG.warn("{} (accepted: the JNI libraries were rebound, an unsupported set-up)", mismatch);
             }
         } catch (LinkageError e) {
             problems.add("cuDNN could not load: " + describe(e));

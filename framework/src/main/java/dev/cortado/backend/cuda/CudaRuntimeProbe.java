@@ -40,4 +40,12 @@ public interface CudaRuntimeProbe {
 
     /** Loads NVRTC (libnvrtc.so.11.2), which compiles the kernels for the device. */
     void loadNvrtc();
+
+    /**
+     * Whether a cuDNN of another major version than JCudnn's may stand in for it: only on a machine
+     * whose JNI libraries were rebound to newer CUDA libraries (benchmarks/gpu/), never by default.
+     */
+    default boolean acceptsCudnnMajorMismatch() {
+        return false;
+    }
 }

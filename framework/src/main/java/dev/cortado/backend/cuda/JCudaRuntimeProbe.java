@@ -37,6 +37,14 @@ final class JCudaRuntimeProbe implements CudaRuntimeProbe {
         return JCudnn.CUDNN_VERSION; // a compile-time constant: reading it loads no library
     }
 
+    /** Set by benchmarks/gpu/device_checks.sh, which rebinds JCudnn 11.7.0 to cuDNN 9. */
+    static final String ACCEPT_CUDNN_MAJOR_MISMATCH = "cortado.cudnn.acceptMajorMismatch";
+
+    @Override
+    public boolean acceptsCudnnMajorMismatch() {
+        return Boolean.getBoolean(ACCEPT_CUDNN_MAJOR_MISMATCH);
+    }
+
     @Override
     public int driverVersion() {
         JCuda.setExceptionsEnabled(false);

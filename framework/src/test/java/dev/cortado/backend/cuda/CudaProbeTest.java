@@ -24,7 +24,13 @@ class CudaProbeTest {
         LinkageError cublasFailure;
         LinkageError cudnnFailure;
         long cudnnVersion = 8906;
+        boolean rebound;
         final List<String> touched = new ArrayList<>();
+
+        @Override
+        public boolean acceptsCudnnMajorMismatch() {
+            return rebound;
+        }
 
         @Override
         public String jcudaVersion() {
@@ -167,6 +173,15 @@ class CudaProbeTest {
         m.cudnnVersion = 90100;
         assertEquals("cuDNN 9.1.0 is loaded but JCudnn was built against cuDNN 8.4.1: install cuDNN 8",
                 CudaProbe.run(m).reason());
+    }
+
+    /** Only a machine whose JNI libraries were rebound to cuDNN 9 on purpose (benchmarks/gpu/) accepts it. */
+    @Test
+    void aReboundMachineAcceptsCudnnOfAnotherMajorVersion() {
+        FakeMachine m = new FakeMachine();
+        m.cudnnVersion = 90100;
+        m.rebound = true;
+        assertTrue(CudaProbe.run(m).available());
     }
 
     @Test

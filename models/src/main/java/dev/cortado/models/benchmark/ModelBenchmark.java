@@ -85,7 +85,9 @@ public final class ModelBenchmark implements AutoCloseable {
 
     /**
      * Per-node forward and backward time of a training step: every node is run and back-propagated
-     * by hand in network order, so the sums include no loss or update.
+     * by hand in network order, so the sums include no loss or update. The backend is synchronized
+     * around each node: on a GPU the host only queues work, and an unsynchronized clock would time the
+     * launches, not the kernels.
      */
     public List<LayerTime> layerTimes(int iterations) {
         Session s = session;
@@ -124,8 +126,10 @@ public final class ModelBenchmark implements AutoCloseable {
                     for (int i : inputs[n]) {
                         in.add(outputs[i]);
                     }
+                    backend.synchronize();
                     long t0 = System.nanoTime();
                     outputs[n] = layers[n].forward(in, Mode.TRAIN);
+                    backend.synchronize();
                     if (timed) {
                         forwardNs[n] += System.nanoTime() - t0;
                     }
@@ -136,8 +140,10 @@ public final class ModelBenchmark implements AutoCloseable {
                 gradients[count - 1] = s.logitsGradient;
                 for (int n = count - 1; n >= 0; n--) {
                     boolean needInput = Arrays.stream(inputs[n]).anyMatch(i -> i != count);
+                    backend.synchronize();
                     long t0 = System.nanoTime();
                     List<Tensor> in = layers[n].backward(gradients[n], needInput);
+                    backend.synchronize();
                     if (timed) {
                         backwardNs[n] += System.nanoTime() - t0;
                     }

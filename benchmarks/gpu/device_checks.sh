@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Cortado's GPU checks, in one go, on a machine with an NVIDIA GPU but without Java (the bundle from
+# make_bundle.sh brings it) and with CUDA 13 / cuDNN 9 instead of CUDA 11 / cuDNN 8 (rebind_jcuda.py
+# points JCuda's JNI libraries at them). Runs: `cortado devices`; the framework's test suite, whose
+# conformance tests then include the CUDA backend; LeNet-5 training on Fashion-MNIST; `cortado
+# benchmark` next to PyTorch with cuDNN. Logs go to $OUT (default /tmp/cortado-gpu).
+#
+#   [ROUNDS=3] benchmarks/gpu/device_checks.sh [tests|train|bench]...     (default: all three)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+out=${OUT:-/tmp/cortado-gpu}
+mkdir -p "$out"
+stages=${*:-tests train bench}
+bundle=$PWD/.gpu
+work=/tmp/cortado-gpu-work
+mkdir -p "$work"
+
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader
+# python3 rather than tar, xz and unzip, which a bare image may lack.
+python3 - "$bundle" "$work" <<'PY'
+import os, sys, tarfile, zipfile
+bundle, work = sys.argv[1:]
+if not os.path.exists(os.path.join(work, "jre/bin/java")):
+    with tarfile.open(os.path.join(bundle, "jre.tar.xz")) as t:
+        t.extractall(work)
+with zipfile.ZipFile(os.path.join(bundle, "cortado.jar")) as z:
+    z.extractall(work, [n for n in z.namelist() if n.startswith("lib/") and n.endswith(".so")])
+PY
+libs=$(python3 benchmarks/gpu/rebind_jcuda.py "$work/jni" "$work"/lib/*.so) || exit 1
+export LD_LIBRARY_PATH=$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+java=("$work/jre/bin/java" --add-modules jdk.incubator.vector -XX:+UseSerialGC -XX:ErrorFile="$out/hs_err_%p.log"
+      -Djava.library.path="$work/jni" -Dcortado.cudnn.acceptMajorMismatch=true)
+cortado() { "${java[@]}" -jar "$bundle/cortado.jar" "$@"; }
+
+cortado devices 2>&1
+
+for stage in $stages; do
+    case $stage in
+    tests)
+        echo "=== framework test suite (CPU and CUDA)"
+        (cd framework && timeout 300 "${java[@]}" -jar "$bundle"/tests/junit-platform-console-standalone-*.jar \
+            -cp "$bundle/tests/test-classes:$bundle/cortado.jar" --scan-classpath "$bundle/tests/test-classes" \
+            --disable-banner --details=none --reports-dir "$out" > "$out/tests.log" 2>&1)
+        echo "exit $?"
+        rm -f "$out/TEST-junit-platform-suite.xml" "$out/TEST-junit-vintage.xml"
+        python3 - "$out/TEST-junit-jupiter.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+print({k: root.get(k) for k in ("tests", "failures", "errors", "skipped", "time")})
+for case in root.iter("testcase"):
+    for bad in list(case.findall("failure")) + list(case.findall("error")):
+        msg = (bad.get("message") or "").replace("\n", " ")[:300]
+        print(f"FAIL {case.get('classname').rsplit('.', 1)[-1]}.{case.get('name')}: {msg}")
+PY
+        ;;
+    train)
+        echo "=== cortado train --backend cuda (LeNet-5, Fashion-MNIST, defaults)"
+        time timeout 240 "${java[@]}" -jar "$bundle/cortado.jar" train \
+            --backend cuda --data "$bundle/fashion-mnist" --checkpoint-dir "$work/ckpt" --json \
+            > "$out/train.json" 2> "$out/train.log"
+        code=$?
+        echo "exit $code"; tail -n $([ $code = 0 ] && echo 3 || echo 60) "$out/train.log"; cat "$out/train.json"; echo
+        # No CIFAR-10 here: ResNet-20 trains on Fashion-MNIST written as CIFAR-10 binaries (each image
+        # padded to 32x32 and repeated over 3 channels), with the recipe's SGD, schedule and augmentation.
+        python3 - "$bundle/fashion-mnist" "$work/fm-cifar" <<'PY'
+import gzip, os, sys
+import numpy as np
+src, dst = sys.argv[1:]
+os.makedirs(dst, exist_ok=True)
+def read(name, offset):
+    with gzip.open(os.path.join(src, name)) as f:
+        return np.frombuffer(f.read(), np.uint8, offset=offset)
+for split, files in (("train", [f"data_batch_{i}.bin" for i in range(1, 6)]), ("t10k", ["test_batch.bin"])):
+    images = np.pad(read(f"{split}-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28), ((0, 0), (0, 0), (2, 2), (2, 2)))
+    records = np.concatenate([read(f"{split}-labels-idx1-ubyte.gz", 8)[:, None],
+                              np.repeat(images, 3, axis=1).reshape(len(images), -1)], axis=1)
+    for name, part in zip(files, np.array_split(records, len(files))):
+        part.tofile(os.path.join(dst, name))
+PY
+        echo "=== cortado train --backend cuda --recipe resnet20-cifar10 --epochs 3 (Fashion-MNIST as 3x32x32)"
+        time timeout 240 "${java[@]}" -jar "$bundle/cortado.jar" train --backend cuda --recipe resnet20-cifar10 \
+            --epochs 3 --data "$work/fm-cifar" --checkpoint-dir "$work/ckpt20" --json > "$out/train20.json" 2> "$out/train20.log"
+        code=$?
+        echo "exit $code"; tail -n $([ $code = 0 ] && echo 4 || echo 60) "$out/train20.log"; cat "$out/train20.json"; echo
+        ;;
+    bench)
+        echo "=== cortado benchmark --backend cuda, PyTorch with cuDNN on the same GPU"
+        for config in "lenet5 64 200" "resnet20 128 50" "resnet50 64 20"; do
+            set -- $config
+            for round in $(seq "${ROUNDS:-3}"); do
+                timeout 120 "${java[@]}" -jar "$bundle/cortado.jar" benchmark --backend cuda --model "$1" \
+                    --batch-size "$2" --iterations "$3" --runs 5 --no-layers 2>>"$out/bench.log"
+                for tf32 in --no-tf32 --tf32; do
+                    # PyTorch brings its own cuDNN; the rebound library path would shadow it.
+                    env -u LD_LIBRARY_PATH timeout 120 python3 benchmarks/gpu/pytorch_gpu_reference.py \
+                        --model "$1" --batch-size "$2" --iterations "$3" --runs 5 $tf32 2>>"$out/bench.log"
+                done
+            done
+        done
+        for config in "resnet20 128" "resnet50 64"; do
+            set -- $config
+            timeout 120 "${java[@]}" -jar "$bundle/cortado.jar" benchmark --backend cuda --model "$1" \
+                --batch-size "$2" --iterations 10 --runs 3 --verbose > "$out/$1-layers.txt" 2>"$out/$1-verbose.log"
+        done
+        ;;
+    esac
+done

@@ -1,0 +1,47 @@
+package dev.cortado.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.train.EpochResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingPlotTest {
+    @TempDir
+    Path dir;
+
+    private static EpochResult epoch(int e) {
+        return new EpochResult(e, 100L * (e + 1), 1.0 / (e + 1), 0.5 + 0.1 * e, 1000, 1.0, null);
+    }
+
+    @Test
+    void eachEpochRewritesThePng() throws Exception {
+        Path png = dir.resolve("plot.png");
+        TrainingPlot plot = new TrainingPlot(png, "lenet5");
+        plot.onEpochEnd(null, epoch(0));
+        plot.onEpochEnd(null, epoch(1));
+        byte[] header = Files.readAllBytes(png);
+        assertEquals((byte) 0x89, header[0]);
+        assertEquals('P', header[1]);
+        assertFalse(Files.exists(dir.resolve("plot.png.tmp")), "the temporary file is renamed, not left behind");
+    }
+
+    /** A JRE whose font manager cannot load (seen: libharfbuzz.so.0 missing) must not end the training run. */
+    @Test
+    void aPlotThatCannotBeDrawnIsDroppedWithoutStoppingTraining() {
+        AtomicInteger attempts = new AtomicInteger();
+        TrainingPlot plot = new TrainingPlot(dir.resolve("plot.png"), "lenet5", (file, chart) -> {
+            attempts.incrementAndGet();
+            throw new UnsatisfiedLinkError("libfontmanager.so: libharfbuzz.so.0: cannot open shared object file");
+        });
+        plot.onEpochEnd(null, epoch(0));
+        plot.onEpochEnd(null, epoch(1));
+        assertEquals(1, attempts.get(), "after the first failure the plot is not tried again");
+        assertTrue(Files.notExists(dir.resolve("plot.png")));
+    }
+}
