@@ -195,10 +195,8 @@ final class CpuConvolution implements ConvolutionOps {
                 outputs.give(gathered);
             }
         };
-        // The implicit GEMM's blocks hold padded inputs and dy as they lie, in the same budget of floats.
-        int implicitBlock = Math.max(1, blockFloats / (ImplicitGemmConvolution.paddedSample(g) + Math.max(1, outSample)));
         RunWork accumulate = implicit != null && implicit.filterFits(g)
-                ? (from, to, target) -> implicit.filterGradient(g, xa, dya, from, to, implicitBlock, target)
+                ? (from, to, target) -> implicit.filterGradient(g, xa, dya, from, to, target)
                 : byColumns;
         if (!splitsBatch(g)) {
             accumulate.run(0, g.batch(), dwa);

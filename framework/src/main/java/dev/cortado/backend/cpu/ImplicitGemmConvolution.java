@@ -15,21 +15,28 @@ import java.util.Arrays;
  * <p>The forward pass sweeps tiles of 8 output channels × 2 vectors of pixels over the whole inner
  * dimension C·kh·kw, so each output is written once. The filter gradient
  * {@code dW[k, (c,i,j)] = Σ_n Σ_(oy,ox) dy[n,k,oy,ox] · xp[n, c, oy + i·dh, ox + j·dw]} runs 4×4 tiles of
- * lane-wise dot products over blocks of samples, summing each entry's lanes in lane order and the
- * blocks in sample order. Both need output rows that are a whole number of vectors wide; the
- * forward pass also needs each plane to be a whole number of 2-vector tiles ({@link #forwardFits},
- * {@link #filterFits}). Use this class only when {@code jdk.incubator.vector} is resolved.
+ * lane-wise dot products sample by sample into per-entry lane vectors, whose lanes are summed in
+ * lane order at the end (a fixed order: results do not depend on timing). Both need output rows
+ * that are a whole number of vectors wide ({@link #forwardFits}, {@link #filterFits}). Use this
+ * class only when {@code jdk.incubator.vector} is resolved.
  */
 final class ImplicitGemmConvolution {
     private static final int ROWS = VectorConvTiles.ROWS;
     /** Rows and entries of a filter-gradient tile. */
     private static final int FILTER_TILE = 4;
+    /**
+     * Output pixels per plane from which the filter gradient runs here: each tile flushes its 16
+     * vectors to the lane sums once per sample, which 1024/L steps of 16 multiply-adds amortize
+     * (measured: ~200 GFLOP/s a core for a tile in L1 at 1088 positions, ~115 at 256).
+     */
+    static final int MIN_FILTER_PLANE = 1024;
 
     private final ParallelLoop loop;
     private final int lanes = VectorConvTiles.lanes();
     private final Workspaces padded = new Workspaces();
     private final Workspaces packedFilters = new Workspaces();
     private final Workspaces edgeTiles = new Workspaces();
+    private final Workspaces paddedGradients = new Workspaces();
     private final Workspaces laneSums = new Workspaces();
 
     ImplicitGemmConvolution(ParallelLoop loop) {
@@ -38,11 +45,20 @@ final class ImplicitGemmConvolution {
 
     /** Stride 1 with output rows of whole vectors and planes of whole 2-vector tiles. */
     boolean forwardFits(ConvGeometry g) {
-        return filterFits(g) && g.outputPlane() % (2 * lanes) == 0;
+        return wholeVectorRows(g) && g.outputPlane() % (2 * lanes) == 0;
     }
 
-    /** Stride 1 with output rows of whole vectors. */
+    /**
+     * Stride 1 with output rows of whole vectors, planes of at least {@link #MIN_FILTER_PLANE} pixels (on
+     * smaller planes each sample's loop is too short to amortize its tile's flush, and the row
+     * products over im2col do as well) and filters that split into whole 4×4 tiles.
+     */
     boolean filterFits(ConvGeometry g) {
+        return wholeVectorRows(g) && g.outputPlane() >= MIN_FILTER_PLANE
+                && g.outChannelsPerGroup() % FILTER_TILE == 0 && g.patchSize() % FILTER_TILE == 0;
+    }
+
+    private boolean wholeVectorRows(ConvGeometry g) {
         return g.strideH() == 1 && g.strideW() == 1 && g.outWidth() % lanes == 0;
     }
 
@@ -116,71 +132,84 @@ final class ImplicitGemmConvolution {
     }
 
     /**
-     * Writes (first) or adds the filter gradient of samples [from, to) into {@code target}, in
-     * blocks of at most {@code blockSamples} samples; requires {@link #filterFits}. Runs on the calling thread.
+     * Writes the filter gradient of samples [from, to) into {@code target}; requires
+     * {@link #filterFits}. Runs on the calling thread, one sample at a time. dy is copied too, with the
+     * padded input's row pitch and zeros between its rows, so that one index runs over a dy row and
+     * over the input under a tap alike; for each 4-row tile of dy, the sample's rows (16 KiB at 1024
+     * pixels) stay in L1 while every 4-entry tile of taps runs over them, adding its lanes to a
+     * per-entry vector in {@code acc}. Each entry's lanes are summed in lane order at the end.
      */
-    void filterGradient(ConvGeometry g, float[] x, float[] dy, int from, int to, int blockSamples, float[] target) {
-        int block = Math.max(1, Math.min(blockSamples, to - from));
-        int sample = paddedSample(g);
+    void filterGradient(ConvGeometry g, float[] x, float[] dy, int from, int to, float[] target) {
         int inSample = g.channels() * g.inputPlane();
         int outSample = g.outChannels() * g.outputPlane();
-        int plane = g.outputPlane();
+        int dyPlane = paddedOutputPlane(g);
         int kg = g.outChannelsPerGroup();
         int patch = g.patchSize();
-        int wp = paddedWidth(g);
         int groupStride = g.channelsPerGroup() * paddedPlane(g);
+        int entries = g.outChannels() * patch;
         int[] offsets = tapOffsets(g);
-        float[] xp = padded.take(block * sample);
-        float[] sums = laneSums.take(FILTER_TILE * FILTER_TILE * lanes);
+        // A tap's last vector may run past the padded sample by up to (kw − 1)·dw + L floats, read as zeros.
+        int sample = paddedSample(g);
+        int slack = (g.kernelW() - 1) * g.dilationW() + lanes;
+        float[] xp = padded.take(sample + slack);
+        float[] dyp = paddedGradients.take(g.outChannels() * dyPlane);
+        float[] acc = laneSums.take(entries * lanes);
         try {
-            for (int n0 = from; n0 < to; n0 += block) {
-                int nb = Math.min(block, to - n0);
-                for (int s = 0; s < nb; s++) {
-                    pad(g, x, (n0 + s) * inSample, xp, s * sample);
-                }
-                boolean accumulate = n0 != from;
+            Arrays.fill(xp, sample, sample + slack, 0f);
+            Arrays.fill(acc, 0, entries * lanes, 0f);
+            for (int n = from; n < to; n++) {
+                pad(g, x, n * inSample, xp, 0);
+                padGradient(g, dy, n * outSample, dyp, 0);
                 for (int gi = 0; gi < g.groups(); gi++) {
-                    int dyGroup = n0 * outSample + gi * kg * plane;
+                    int dyGroup = gi * kg * dyPlane;
                     int xGroup = gi * groupStride;
                     int wGroup = gi * kg * patch;
-                    int k = 0;
-                    for (; k + FILTER_TILE <= kg; k += FILTER_TILE) {
-                        int e = 0;
-                        for (; e + FILTER_TILE <= patch; e += FILTER_TILE) {
-                            VectorConvTiles.filterTile(nb, g.outHeight(), g.outWidth(), dy, dyGroup + k * plane, plane,
-                                    outSample, xp, xGroup + offsets[e], xGroup + offsets[e + 1], xGroup + offsets[e + 2],
-                                    xGroup + offsets[e + 3], wp, sample, sums);
-                            for (int r = 0; r < FILTER_TILE; r++) {
-                                for (int q = 0; q < FILTER_TILE; q++) {
-                                    store(target, wGroup + (k + r) * patch + e + q,
-                                            sumLanes(sums, (r * FILTER_TILE + q) * lanes), accumulate);
-                                }
-                            }
+                    for (int k = 0; k < kg; k += FILTER_TILE) {
+                        for (int e = 0; e < patch; e += FILTER_TILE) {
+                            VectorConvTiles.filterTile(dyPlane, dyp, dyGroup + k * dyPlane, dyPlane,
+                                    xp, xGroup + offsets[e], xGroup + offsets[e + 1], xGroup + offsets[e + 2],
+                                    xGroup + offsets[e + 3], acc, (wGroup + k * patch + e) * lanes, patch);
                         }
-                        for (int r = 0; r < FILTER_TILE; r++) {
-                            entries(g, nb, dy, dyGroup + (k + r) * plane, xp, xGroup, offsets, e, patch, sums,
-                                    target, wGroup + (k + r) * patch, accumulate);
-                        }
-                    }
-                    for (; k < kg; k++) {
-                        entries(g, nb, dy, dyGroup + k * plane, xp, xGroup, offsets, 0, patch, sums,
-                                target, wGroup + k * patch, accumulate);
                     }
                 }
             }
+            for (int i = 0; i < entries; i++) {
+                float s = 0f;
+                for (int l = 0; l < lanes; l++) {
+                    s += acc[i * lanes + l];
+                }
+                target[i] = s;
+            }
         } finally {
             padded.give(xp);
-            laneSums.give(sums);
+            paddedGradients.give(dyp);
+            laneSums.give(acc);
         }
     }
 
-    /** Entries [e0, e1) of one filter-gradient row, one dot product each. */
-    private void entries(ConvGeometry g, int nb, float[] dy, int dyRow, float[] xp, int xGroup, int[] offsets,
-                         int e0, int e1, float[] sums, float[] target, int targetRow, boolean accumulate) {
-        for (int e = e0; e < e1; e++) {
-            VectorConvTiles.filterEntry(nb, g.outHeight(), g.outWidth(), dy, dyRow, g.outChannels() * g.outputPlane(),
-                    xp, xGroup + offsets[e], paddedWidth(g), paddedSample(g), sums);
-            store(target, targetRow + e, sumLanes(sums, 0), accumulate);
+    /** Floats of one channel of dy laid out with the padded input's row pitch: OH rows of Wp, rounded up to a vector. */
+    private int paddedOutputPlane(ConvGeometry g) {
+        int n = g.outHeight() * paddedWidth(g);
+        return (n + lanes - 1) / lanes * lanes;
+    }
+
+    /** Copies one sample's dy into rows of the padded input's pitch, zero between rows and after the last. */
+    private void padGradient(ConvGeometry g, float[] dy, int dyOff, float[] dyp, int dypOff) {
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int wp = paddedWidth(g);
+        int dyPlane = paddedOutputPlane(g);
+        for (int k = 0; k < g.outChannels(); k++) {
+            int base = dypOff + k * dyPlane;
+            int src = dyOff + k * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int row = base + oy * wp;
+                System.arraycopy(dy, src + oy * ow, dyp, row, ow);
+                for (int z = row + ow; z < row + wp; z++) {
+                    dyp[z] = 0f;
+                }
+            }
+            Arrays.fill(dyp, base + oh * wp, base + dyPlane, 0f);
         }
     }
 
@@ -253,17 +282,5 @@ final class ImplicitGemmConvolution {
             }
             Arrays.fill(xp, base + (ph + h) * wp, base + plane, 0f);
         }
-    }
-
-    private float sumLanes(float[] sums, int off) {
-        float s = 0f;
-        for (int l = 0; l < lanes; l++) {
-            s += sums[off + l];
-        }
-        return s;
-    }
-
-    private static void store(float[] c, int at, float value, boolean accumulate) {
-        c[at] = accumulate ? c[at] + value : value;
     }
 }

@@ -99,13 +99,14 @@ final class VectorConvTiles {
     }
 
     /**
-     * Lane-wise partial sums of the 4×4 filter-gradient entries {@code Σ dy[r] · x[q]} over
-     * {@code samples} samples (dy and x {@code dySample} and {@code xSample} apart) and every output
-     * pixel: dy row r starts at {@code dy0 + r·dyRow} and holds oh rows of ow pixels; the input seen
-     * by entry q starts at {@code xq} and its rows lie {@code xRow} apart. Sums go to {@code lanes}.
+     * Lane-wise partial sums of the 4×4 filter-gradient entries {@code Σ_q dy[r][q] · x[q]} over the
+     * {@code n} positions q (a multiple of L) of one sample: dy row r starts at {@code dy0 + r·dyRow}
+     * and the input seen by entry e at {@code xe}. Rows of dy and of the padded input share one row
+     * pitch, so q runs over both in step, and dy is zero wherever q is no output pixel. The L lanes of
+     * entry (r, e) are added to {@code acc[accOff + (r·accRow + e)·L]}.
      */
-    static void filterTile(int samples, int oh, int ow, float[] dy, int dy0, int dyRow, int dySample,
-                           float[] x, int x0, int x1, int x2, int x3, int xRow, int xSample, float[] lanes) {
+    static void filterTile(int n, float[] dy, int dy0, int dyRow, float[] x, int x0, int x1, int x2, int x3,
+                           float[] acc, int accOff, int accRow) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c02 = FloatVector.zero(S);
@@ -122,94 +123,70 @@ final class VectorConvTiles {
         FloatVector c31 = FloatVector.zero(S);
         FloatVector c32 = FloatVector.zero(S);
         FloatVector c33 = FloatVector.zero(S);
-        // One flat loop over the vectors of every output row: C2 keeps the 16 accumulators in
-        // registers across it, where a loop nest over samples, rows and columns made it box them.
-        int a = dy0;
-        int b = 0;
-        int ox = 0;
-        int oy = 0;
-        int rowSkip = xRow - ow;
-        int dySkip = dySample - oh * ow;
-        int xSkip = xSample - oh * xRow;
-        for (int v = samples * oh * (ow / L); v > 0; v--) {
-            FloatVector v0 = FloatVector.fromArray(S, x, x0 + b);
-            FloatVector v1 = FloatVector.fromArray(S, x, x1 + b);
-            FloatVector v2 = FloatVector.fromArray(S, x, x2 + b);
-            FloatVector v3 = FloatVector.fromArray(S, x, x3 + b);
-            FloatVector u = FloatVector.fromArray(S, dy, a);
+        // One loop with linear indices: C2 keeps the 16 accumulators in registers only across a
+        // single loop (a nest over samples and rows made it box them), and hoists its range checks.
+        int d1 = dy0 + dyRow;
+        int d2 = d1 + dyRow;
+        int d3 = d2 + dyRow;
+        for (int q = 0; q < n; q += L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, x0 + q);
+            FloatVector v1 = FloatVector.fromArray(S, x, x1 + q);
+            FloatVector v2 = FloatVector.fromArray(S, x, x2 + q);
+            FloatVector v3 = FloatVector.fromArray(S, x, x3 + q);
+            FloatVector u = FloatVector.fromArray(S, dy, dy0 + q);
             c00 = u.fma(v0, c00);
             c01 = u.fma(v1, c01);
             c02 = u.fma(v2, c02);
             c03 = u.fma(v3, c03);
-            u = FloatVector.fromArray(S, dy, a + dyRow);
+            u = FloatVector.fromArray(S, dy, d1 + q);
             c10 = u.fma(v0, c10);
             c11 = u.fma(v1, c11);
             c12 = u.fma(v2, c12);
             c13 = u.fma(v3, c13);
-            u = FloatVector.fromArray(S, dy, a + 2 * dyRow);
+            u = FloatVector.fromArray(S, dy, d2 + q);
             c20 = u.fma(v0, c20);
             c21 = u.fma(v1, c21);
             c22 = u.fma(v2, c22);
             c23 = u.fma(v3, c23);
-            u = FloatVector.fromArray(S, dy, a + 3 * dyRow);
+            u = FloatVector.fromArray(S, dy, d3 + q);
             c30 = u.fma(v0, c30);
             c31 = u.fma(v1, c31);
             c32 = u.fma(v2, c32);
             c33 = u.fma(v3, c33);
-            a += L;
-            b += L;
-            ox += L;
-            if (ox == ow) {
-                ox = 0;
-                b += rowSkip;
-                if (++oy == oh) {
-                    oy = 0;
-                    a += dySkip;
-                    b += xSkip;
-                }
-            }
         }
-        c00.intoArray(lanes, 0);
-        c01.intoArray(lanes, L);
-        c02.intoArray(lanes, 2 * L);
-        c03.intoArray(lanes, 3 * L);
-        c10.intoArray(lanes, 4 * L);
-        c11.intoArray(lanes, 5 * L);
-        c12.intoArray(lanes, 6 * L);
-        c13.intoArray(lanes, 7 * L);
-        c20.intoArray(lanes, 8 * L);
-        c21.intoArray(lanes, 9 * L);
-        c22.intoArray(lanes, 10 * L);
-        c23.intoArray(lanes, 11 * L);
-        c30.intoArray(lanes, 12 * L);
-        c31.intoArray(lanes, 13 * L);
-        c32.intoArray(lanes, 14 * L);
-        c33.intoArray(lanes, 15 * L);
-    }
-
-    /** {@link #filterTile} for one entry: dy row at {@code dy0}, input at {@code x0}, lane sums to {@code lanes[0, L)}. */
-    static void filterEntry(int samples, int oh, int ow, float[] dy, int dy0, int dySample,
-                            float[] x, int x0, int xRow, int xSample, float[] lanes) {
-        FloatVector acc = FloatVector.zero(S);
-        int a = dy0;
-        int b = x0;
-        int ox = 0;
-        int oy = 0;
-        for (int v = samples * oh * (ow / L); v > 0; v--) {
-            acc = FloatVector.fromArray(S, dy, a).fma(FloatVector.fromArray(S, x, b), acc);
-            a += L;
-            b += L;
-            ox += L;
-            if (ox == ow) {
-                ox = 0;
-                b += xRow - ow;
-                if (++oy == oh) {
-                    oy = 0;
-                    a += dySample - oh * ow;
-                    b += xSample - oh * xRow;
-                }
-            }
-        }
-        acc.intoArray(lanes, 0);
+        // Always added, never chosen by a flag: a branch that merges two values of the accumulators
+        // made C2 box them in some compilations (4× slower).
+        c00 = c00.add(FloatVector.fromArray(S, acc, accOff + (0 * accRow + 0) * L));
+        c01 = c01.add(FloatVector.fromArray(S, acc, accOff + (0 * accRow + 1) * L));
+        c02 = c02.add(FloatVector.fromArray(S, acc, accOff + (0 * accRow + 2) * L));
+        c03 = c03.add(FloatVector.fromArray(S, acc, accOff + (0 * accRow + 3) * L));
+        c10 = c10.add(FloatVector.fromArray(S, acc, accOff + (1 * accRow + 0) * L));
+        c11 = c11.add(FloatVector.fromArray(S, acc, accOff + (1 * accRow + 1) * L));
+        c12 = c12.add(FloatVector.fromArray(S, acc, accOff + (1 * accRow + 2) * L));
+        c13 = c13.add(FloatVector.fromArray(S, acc, accOff + (1 * accRow + 3) * L));
+        c20 = c20.add(FloatVector.fromArray(S, acc, accOff + (2 * accRow + 0) * L));
+        c21 = c21.add(FloatVector.fromArray(S, acc, accOff + (2 * accRow + 1) * L));
+        c22 = c22.add(FloatVector.fromArray(S, acc, accOff + (2 * accRow + 2) * L));
+        c23 = c23.add(FloatVector.fromArray(S, acc, accOff + (2 * accRow + 3) * L));
+        c30 = c30.add(FloatVector.fromArray(S, acc, accOff + (3 * accRow + 0) * L));
+        c31 = c31.add(FloatVector.fromArray(S, acc, accOff + (3 * accRow + 1) * L));
+        c32 = c32.add(FloatVector.fromArray(S, acc, accOff + (3 * accRow + 2) * L));
+        c33 = c33.add(FloatVector.fromArray(S, acc, accOff + (3 * accRow + 3) * L));
+        c00.intoArray(acc, accOff + (0 * accRow + 0) * L);
+        c01.intoArray(acc, accOff + (0 * accRow + 1) * L);
+        c02.intoArray(acc, accOff + (0 * accRow + 2) * L);
+        c03.intoArray(acc, accOff + (0 * accRow + 3) * L);
+        c10.intoArray(acc, accOff + (1 * accRow + 0) * L);
+        c11.intoArray(acc, accOff + (1 * accRow + 1) * L);
+        c12.intoArray(acc, accOff + (1 * accRow + 2) * L);
+        c13.intoArray(acc, accOff + (1 * accRow + 3) * L);
+        c20.intoArray(acc, accOff + (2 * accRow + 0) * L);
+        c21.intoArray(acc, accOff + (2 * accRow + 1) * L);
+        c22.intoArray(acc, accOff + (2 * accRow + 2) * L);
+        c23.intoArray(acc, accOff + (2 * accRow + 3) * L);
+        c30.intoArray(acc, accOff + (3 * accRow + 0) * L);
+        c31.intoArray(acc, accOff + (3 * accRow + 1) * L);
+        c32.intoArray(acc, accOff + (3 * accRow + 2) * L);
+        c33.intoArray(acc, accOff + (3 * accRow + 3) * L);
     }
 }
