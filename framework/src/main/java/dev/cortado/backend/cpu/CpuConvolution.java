@@ -48,6 +48,8 @@ final class CpuConvolution implements ConvolutionOps {
     private final Workspaces outputs = new Workspaces();
     private final Workspaces filterPartials = new Workspaces();
     private final Workspaces rotatedFilters = new Workspaces();
+    /** Stride-1 layers with rows of whole vectors skip im2col; null without the Vector API. */
+    private final ImplicitGemmConvolution implicit;
 
     CpuConvolution(ParallelLoop loop, CpuGemm gemm) {
         this(loop, gemm, DEFAULT_BLOCK_FLOATS);
@@ -61,6 +63,7 @@ final class CpuConvolution implements ConvolutionOps {
         this.loop = loop;
         this.gemm = gemm;
         this.blockFloats = blockFloats;
+        this.implicit = gemm.vectorized() ? new ImplicitGemmConvolution(loop) : null;
     }
 
     @Override
@@ -74,6 +77,10 @@ final class CpuConvolution implements ConvolutionOps {
 
     /** y = conv(x, w) on raw NCHW arrays of geometry g. */
     private void forward(ConvGeometry g, float[] xa, float[] wa, float[] ya) {
+        if (implicit != null && implicit.forwardFits(g)) {
+            implicit.forward(g, xa, wa, ya);
+            return;
+        }
         int inSample = g.channels() * g.inputPlane();
         int outSample = g.outChannels() * g.outputPlane();
         int pixels = g.outputPlane();
@@ -151,7 +158,7 @@ final class CpuConvolution implements ConvolutionOps {
         int kg = g.outChannelsPerGroup();
         int patch = g.patchSize();
         // Adds (or, for a run's first block, writes) the block's dW_g = dy_g·col_gᵀ into target.
-        RunWork accumulate = (from, to, target) -> {
+        RunWork byColumns = (from, to, target) -> {
             int block = samplesPerBlock(g);
             float[] col = columns.take(g.colRows() * columnStride(pixels * Math.min(block, to - from)));
             float[] gathered = outputs.take(Math.min(block, to - from) > 1 ? g.outChannels() * pixels * Math.min(block, to - from) : 0);
@@ -188,6 +195,9 @@ final class CpuConvolution implements ConvolutionOps {
                 outputs.give(gathered);
             }
         };
+        RunWork accumulate = implicit != null && implicit.filterFits(g)
+                ? (from, to, target) -> implicit.filterGradient(g, xa, dya, from, to, target)
+                : byColumns;
         if (!splitsBatch(g)) {
             accumulate.run(0, g.batch(), dwa);
             return;

@@ -1,0 +1,171 @@
+package dev.cortado.backend.cpu;
+
+import static dev.cortado.backend.TestTensors.assertClose;
+import static dev.cortado.backend.TestTensors.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.backend.Conv2dSpec;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The implicit-GEMM convolution (stride 1, output rows of whole vectors) against the definition
+ * {@code y[n,k,oy,ox] = Σ_{c,i,j} w[k,c,i,j]·x[n, g·Cg + c, oy − ph + i·dh, ox − pw + j·dw]}, its
+ * adjoint dx and {@code dW = Σ_n dy ⋆ x}, computed in double. Widths are multiples of 16 and planes of
+ * 32 so that the implicit forward pass is taken with 8 lanes (AVX2) and 16 (AVX-512) alike. Its cases
+ * cover output channels that fill no whole 8-row tile (5 per group), groups, dilation, a 5×5 kernel
+ * and padding 0 (dx then goes through col2im). The implicit filter gradient needs planes of 1024
+ * pixels and whole 4×4 tiles: the 32×32 cases take it, with groups and dilation, over runs of 2 and
+ * 3 samples (batch 5 on 2 threads); the others check that its fallback agrees.
+ */
+class ImplicitGemmConvolutionTest {
+    private static final int N = 5;
+    /** Sums of at most 2·25 products for y and dx and of N·OH·OW ≤ 5120 for dW, of values below 1 in magnitude. */
+    private static final double TOLERANCE = 2e-5;
+    private static final double FILTER_TOLERANCE = 2e-4;
+
+    private static CpuBackend backend;
+    private static ParallelLoop loop;
+
+    @BeforeAll
+    static void start() {
+        backend = new CpuBackend(1);
+        loop = new ParallelLoop(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        backend.close();
+        loop.close();
+    }
+
+    static Stream<Arguments> layers() {
+        return Stream.of(
+                Arguments.of("stem 3→16, 3×3 pad 1", 3, 16, 16, 16, Conv2dSpec.of(3, 1, 1)),
+                Arguments.of("groups 2, 4→10, 3×3 pad 1", 4, 2, 32, 10, Conv2dSpec.of(3, 1, 1).withGroups(2)),
+                Arguments.of("dilation 2, 2→8, 3×3 pad 2", 2, 16, 16, 8,
+                        new Conv2dSpec(3, 3, 1, 1, 2, 2, 2, 2, 1)),
+                Arguments.of("5×5 pad 2, 2→9", 2, 16, 16, 9, Conv2dSpec.of(5, 1, 2)),
+                Arguments.of("3×3 pad 0, 2→8 on 18×18", 2, 18, 18, 8, Conv2dSpec.of(3, 1, 0)),
+                Arguments.of("3×3 pad 1, 4→8 on 32×32", 4, 32, 32, 8, Conv2dSpec.of(3, 1, 1)),
+                Arguments.of("groups 2, 8→8, 3×3 pad 1 on 32×32", 8, 32, 32, 8, Conv2dSpec.of(3, 1, 1).withGroups(2)),
+                Arguments.of("dilation 2, 4→4, 3×3 pad 2 on 32×32", 4, 32, 32, 4,
+                        new Conv2dSpec(3, 3, 1, 1, 2, 2, 2, 2, 1)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layers")
+    void matchesTheDefinition(String name, int c, int h, int w, int k, Conv2dSpec spec) {
+        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop));
+        Shape xs = Shape.nchw(N, c, h, w);
+        Shape ws = spec.weightShape(c, k);
+        Shape ys = spec.outputShape(xs, ws);
+        float[] x = uniform(31, xs.intSize(), -1, 1);
+        float[] wv = uniform(32, ws.intSize(), -1, 1);
+        float[] dy = uniform(33, ys.intSize(), -1, 1);
+        ImplicitGemmConvolution implicit = new ImplicitGemmConvolution(loop);
+        assertTrue(implicit.forwardFits(ConvGeometry.of(xs, ys, spec)), name + " must take the implicit path");
+        try (Tensor xt = backend.upload(xs, x); Tensor wt = backend.upload(ws, wv);
+             Tensor dyt = backend.upload(ys, dy); Tensor y = backend.allocate(ys);
+             Tensor dx = backend.allocate(xs); Tensor dw = backend.allocate(ws)) {
+            conv.forward(xt, wt, spec, y);
+            conv.backwardData(dyt, wt, spec, dx);
+            conv.backwardFilter(xt, dyt, spec, dw);
+            double[][] expected = definition(x, xs, wv, ws, dy, ys, spec);
+            assertClose("y, " + name, toFloat(expected[0]), backend.download(y), TOLERANCE, TOLERANCE);
+            assertClose("dx, " + name, toFloat(expected[1]), backend.download(dx), TOLERANCE, TOLERANCE);
+            assertClose("dW, " + name, toFloat(expected[2]), backend.download(dw), FILTER_TOLERANCE, FILTER_TOLERANCE);
+        }
+    }
+
+    /** Stride 2 and rows narrower than a vector keep im2col; so do filter gradients of planes below 1024 pixels. */
+    @Test
+    void takesOnlyStrideOneLayersWithWholeVectorRows() {
+        ImplicitGemmConvolution implicit = new ImplicitGemmConvolution(loop);
+        Conv2dSpec strided = Conv2dSpec.of(3, 2, 1);
+        Shape xs = Shape.nchw(1, 4, 32, 32);
+        Shape ws = strided.weightShape(4, 8);
+        assertTrue(!implicit.filterFits(ConvGeometry.of(xs, strided.outputShape(xs, ws), strided)), "stride 2");
+        Conv2dSpec same = Conv2dSpec.of(3, 1, 1);
+        Shape narrow = Shape.nchw(1, 4, 5, 5);
+        assertTrue(!implicit.filterFits(ConvGeometry.of(narrow, same.outputShape(narrow, ws), same)), "5 wide");
+        Shape wide = Shape.nchw(1, 4, 32, 32);
+        assertTrue(implicit.filterFits(ConvGeometry.of(wide, same.outputShape(wide, ws), same)), "32×32, 8×36 filters");
+        Shape small = Shape.nchw(1, 4, 16, 16);
+        assertTrue(!implicit.filterFits(ConvGeometry.of(small, same.outputShape(small, ws), same)), "16×16 plane");
+    }
+
+    /** Per-thread partial filter gradients are summed in sample order: repeated calls agree bit for bit. */
+    @Test
+    void filterGradientIsReproducible() {
+        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop));
+        Conv2dSpec spec = Conv2dSpec.of(3, 1, 1);
+        Shape xs = Shape.nchw(N, 3, 32, 32);
+        Shape ws = spec.weightShape(3, 16);
+        Shape ys = spec.outputShape(xs, ws);
+        try (Tensor xt = backend.upload(xs, uniform(41, xs.intSize(), -1, 1));
+             Tensor dyt = backend.upload(ys, uniform(42, ys.intSize(), -1, 1));
+             Tensor dw = backend.allocate(ws)) {
+            conv.backwardFilter(xt, dyt, spec, dw);
+            float[] first = backend.download(dw);
+            for (int i = 0; i < 10; i++) {
+                conv.backwardFilter(xt, dyt, spec, dw);
+                assertArrayEquals(first, backend.download(dw), "call " + (i + 2));
+            }
+        }
+    }
+
+    /** {y, dx, dW} by the definition, in double. */
+    private static double[][] definition(float[] x, Shape xs, float[] w, Shape ws, float[] dy, Shape ys, Conv2dSpec s) {
+        int c = xs.channels(), h = xs.dim(2), wd = xs.dim(3);
+        int k = ys.channels(), oh = ys.dim(2), ow = ys.dim(3);
+        int cg = c / s.groups(), kg = k / s.groups();
+        int kh = s.kernelH(), kw = s.kernelW();
+        double[] y = new double[ys.intSize()];
+        double[] dx = new double[x.length];
+        double[] dw = new double[w.length];
+        for (int n = 0; n < N; n++) {
+            for (int o = 0; o < k; o++) {
+                int group = o / kg;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int yi = ((n * k + o) * oh + oy) * ow + ox;
+                        for (int ci = 0; ci < cg; ci++) {
+                            for (int i = 0; i < kh; i++) {
+                                for (int j = 0; j < kw; j++) {
+                                    int iy = oy - s.padH() + i * s.dilationH();
+                                    int ix = ox - s.padW() + j * s.dilationW();
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd) {
+                                        continue;
+                                    }
+                                    int xi = ((n * c + group * cg + ci) * h + iy) * wd + ix;
+                                    int wi = ((o * cg + ci) * kh + i) * kw + j;
+                                    y[yi] += (double) w[wi] * x[xi];
+                                    dx[xi] += (double) w[wi] * dy[yi];
+                                    dw[wi] += (double) dy[yi] * x[xi];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new double[][] {y, dx, dw};
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+}
