@@ -5,7 +5,7 @@
 # conformance tests then include the CUDA backend; LeNet-5 training on Fashion-MNIST; `cortado
 # benchmark` next to PyTorch with cuDNN. Logs go to $OUT (default /tmp/cortado-gpu).
 #
-#   [ROUNDS=3] benchmarks/gpu/device_checks.sh [tests|train|bench]...     (default: all three)
+#   [ROUNDS=3] [TF32=1] [MODELS="resnet50:64:20 ..."] benchmarks/gpu/device_checks.sh [tests|train|bench]...     (default: all three)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp/cortado-gpu}
@@ -59,7 +59,7 @@ PY
             --backend cuda --data "$bundle/fashion-mnist" --checkpoint-dir "$work/ckpt" --json \
             > "$out/train.json" 2> "$out/train.log"
         code=$?
-        echo "exit $code"; tail -n $([ $code = 0 ] && echo 3 || echo 60) "$out/train.log"; cat "$out/train.json"; echo
+        echo "exit $code"; tail -n $([ $code = 0 ] && echo 3 || echo 60) "$out/train.log"; cat "$out/train.json"; echo; rm "$out/train.json"
         # No CIFAR-10 here: ResNet-20 trains on Fashion-MNIST written as CIFAR-10 binaries (each image
         # padded to 32x32 and repeated over 3 channels), with the recipe's SGD, schedule and augmentation.
         python3 - "$bundle/fashion-mnist" "$work/fm-cifar" <<'PY'
@@ -81,15 +81,18 @@ PY
         time timeout 240 "${java[@]}" -jar "$bundle/cortado.jar" train --backend cuda --recipe resnet20-cifar10 \
             --epochs 3 --data "$work/fm-cifar" --checkpoint-dir "$work/ckpt20" --json > "$out/train20.json" 2> "$out/train20.log"
         code=$?
-        echo "exit $code"; tail -n $([ $code = 0 ] && echo 4 || echo 60) "$out/train20.log"; cat "$out/train20.json"; echo
+        echo "exit $code"; tail -n $([ $code = 0 ] && echo 4 || echo 60) "$out/train20.log"; cat "$out/train20.json"; echo; rm "$out/train20.json"
         ;;
     bench)
         echo "=== cortado benchmark --backend cuda, PyTorch with cuDNN on the same GPU"
-        for config in "lenet5 64 200" "resnet20 128 50" "resnet50 64 20"; do
-            set -- $config
+        for config in ${MODELS:-lenet5:64:200 resnet20:128:50 resnet50:64:20}; do
+            set -- ${config//:/ }
             for round in $(seq "${ROUNDS:-3}"); do
-                timeout 120 "${java[@]}" -jar "$bundle/cortado.jar" benchmark --backend cuda --model "$1" \
-                    --batch-size "$2" --iterations "$3" --runs 5 --no-layers 2>>"$out/bench.log"
+                for math in "" ${TF32:+--tf32}; do
+                    printf '%s' "${math:+(with --tf32) }"
+                    timeout 120 "${java[@]}" -jar "$bundle/cortado.jar" benchmark --backend cuda --model "$1" \
+                        --batch-size "$2" --iterations "$3" --runs 5 --no-layers $math 2>>"$out/bench.log"
+                done
                 for tf32 in --no-tf32 --tf32; do
                     # PyTorch brings its own cuDNN; the rebound library path would shadow it.
                     env -u LD_LIBRARY_PATH timeout 120 python3 benchmarks/gpu/pytorch_gpu_reference.py \
@@ -97,10 +100,12 @@ PY
                 done
             done
         done
+        env -u LD_LIBRARY_PATH timeout 120 python3 benchmarks/gpu/pytorch_gpu_reference.py --model resnet50 \
+            --batch-size 64 --iterations 10 --runs 1 --no-tf32 --profile > "$out/pytorch-resnet50-profile.txt" 2>&1
         for config in "resnet20 128" "resnet50 64"; do
             set -- $config
             timeout 120 "${java[@]}" -jar "$bundle/cortado.jar" benchmark --backend cuda --model "$1" \
-                --batch-size "$2" --iterations 10 --runs 3 --verbose > "$out/$1-layers.txt" 2>"$out/$1-verbose.log"
+                --batch-size "$2" --iterations 10 --runs 3 > "$out/$1-layers.txt" 2>>"$out/bench.log"
         done
         ;;
     esac

@@ -50,6 +50,7 @@ def main():
     p.add_argument("--iterations", type=int, default=20)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--tf32", action=argparse.BooleanOptionalAction, default=True)
+    p.add_argument("--profile", action="store_true", help="also print the GPU time per kernel of 5 training steps")
     args = p.parse_args()
 
     torch.backends.cudnn.allow_tf32 = args.tf32
@@ -85,6 +86,13 @@ def main():
           f" {args.model} batch {args.batch_size} tf32 {'on' if args.tf32 else 'off'}:"
           f" train {statistics.median(train):.0f} img/s (runs {', '.join(f'{r:.0f}' for r in train)}),"
           f" inference {statistics.median(inference):.0f} img/s")
+    if args.profile:
+        model.train()
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
+            for _ in range(5):
+                train_step()
+            torch.cuda.synchronize()
+        print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=40))
 
 
 if __name__ == "__main__":

@@ -268,7 +268,8 @@ final class TrainCommand implements Callable<Integer> {
 
         try (Backend device = BackendOptions.open(pick(backend.backend, recipe.string("backend"), "auto"),
                 pick(backend.threads, recipe.integer("threads"), null),
-                pick(backend.deterministic, recipe.bool("deterministic"), false));
+                pick(backend.deterministic, recipe.bool("deterministic"), false),
+                pick(backend.tf32, recipe.bool("tf32"), false));
              Network network = Network.build(NetworkSpecs.from(modelConfig), device, runSeed)) {
             int outputs = network.outputShape().intSize();
             if (outputs != fullTrain.numClasses()) {

@@ -31,7 +31,7 @@ final class TrainingRecipe {
     static final Set<String> KEYS = new TreeSet<>(List.of("model", "data", "format", "epochs", "max-iterations",
             "batch-size", "optimizer", "lr", "momentum", "weight-decay", "schedule", "schedule-unit", "step-size",
             "gamma", "milestones", "min-lr", "power", "total-steps", "warmup", "augment", "val-split", "validate-every", "early-stop",
-            "clip-grad", "clip-value", "label-smoothing", "backend", "threads", "seed", "deterministic",
+            "clip-grad", "clip-value", "label-smoothing", "backend", "threads", "seed", "deterministic", "tf32",
             "checkpoint-dir", "classes", "input-size", "set"));
 
     private final String source;

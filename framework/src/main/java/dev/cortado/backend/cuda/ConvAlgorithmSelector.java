@@ -11,10 +11,10 @@ import org.apache.logging.log4j.Logger;
 /**
  * Chooses a cuDNN convolution algorithm from its ranking, and remembers the choice per shape so that
  * cuDNN is asked once per layer shape and direction. The rules: drop algorithms that failed, drop those
- * whose workspace exceeds the limit, drop those that need tensor-core math (the convolution descriptor asks
- * for CUDNN_FMA_MATH, full fp32 products like the CPU; an algorithm ranked under another math type would
- * not run as ranked), in deterministic mode drop non-deterministic ones, then take the fastest (ties keep
- * cuDNN's order).
+ * whose workspace exceeds the limit, drop those that need tensor-core math unless TF32 is allowed (in full
+ * fp32 the convolution descriptor asks for CUDNN_FMA_MATH, products like the CPU's; an algorithm ranked
+ * under another math type would not run as ranked), always drop those that convert fp32 to fp16, in
+ * deterministic mode drop non-deterministic ones, then take the fastest (ties keep cuDNN's order).
  */
 public final class ConvAlgorithmSelector {
     // cudnnMathType_t: CUDNN_TENSOR_OP_MATH and CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION (TF32 or fp16 products)
@@ -63,7 +63,8 @@ public final class ConvAlgorithmSelector {
         ConvAlgorithmPerf best = null;
         for (ConvAlgorithmPerf p : ranking) {
             if (p.status() != 0 || p.workspaceBytes() > options.workspaceLimitBytes()
-                    || p.mathType() == TENSOR_OP_MATH || p.mathType() == TENSOR_OP_MATH_ALLOW_CONVERSION
+                    || (p.mathType() == TENSOR_OP_MATH && !options.tf32())
+                    || p.mathType() == TENSOR_OP_MATH_ALLOW_CONVERSION
                     || (options.deterministic() && !p.deterministic())) {
                 continue;
             }

@@ -14,6 +14,7 @@ import jcuda.Pointer;
 import jcuda.driver.CUstream;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasMath;
 import jcuda.jcublas.cublasPointerMode;
 import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnActivationDescriptor;
@@ -74,6 +75,8 @@ final class CudaContext implements AutoCloseable {
         CudaCalls.cublas(op, "cublasSetStream", () -> JCublas2.cublasSetStream(cublas, stream));
         CudaCalls.cublas(op, "cublasSetPointerMode",
                 () -> JCublas2.cublasSetPointerMode(cublas, cublasPointerMode.CUBLAS_POINTER_MODE_HOST));
+        CudaCalls.cublas(op, "cublasSetMathMode", () -> JCublas2.cublasSetMathMode(cublas,
+                options.tf32() ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH));
         CudaCalls.cudnn(op, "cudnnCreate", () -> JCudnn.cudnnCreate(cudnn));
         CudaCalls.cudnn(op, "cudnnSetStream", () -> JCudnn.cudnnSetStream(cudnn, stream));
         this.memory = new CudaMemoryPool(device, stream);
@@ -135,6 +138,8 @@ final class CudaContext implements AutoCloseable {
     /**
      * Cross-correlation (what Cortado and PyTorch call convolution), groups through cuDNN's group count,
      * and FMA math: full fp32 products, no TF32 tensor-core rounding, so results match the CPU backend.
+     * With TF32 allowed, the default math instead, under which cudnnFind also ranks tensor-core algorithms;
+     * each call then sets the math type its algorithm was ranked with ({@link #useMathOf}).
      */
     cudnnConvolutionDescriptor convolution(Conv2dSpec s) {
         return convDescriptors.computeIfAbsent(s, k -> {
@@ -146,9 +151,23 @@ final class CudaContext implements AutoCloseable {
                     cudnnConvolutionMode.CUDNN_CROSS_CORRELATION, cudnnDataType.CUDNN_DATA_FLOAT));
             CudaCalls.cudnn(op, "cudnnSetConvolutionGroupCount", () -> JCudnn.cudnnSetConvolutionGroupCount(d, s.groups()));
             CudaCalls.cudnn(op, "cudnnSetConvolutionMathType",
-                    () -> JCudnn.cudnnSetConvolutionMathType(d, cudnnMathType.CUDNN_FMA_MATH));
+                    () -> JCudnn.cudnnSetConvolutionMathType(d,
+                            options.tf32() ? cudnnMathType.CUDNN_DEFAULT_MATH : cudnnMathType.CUDNN_FMA_MATH));
             return d;
         });
+    }
+
+    /**
+     * Sets the descriptor of {@code s} to the math type {@code algo} was ranked with, as cuDNN asks after
+     * cudnnFind. Only with TF32 allowed: in full fp32 the descriptor keeps CUDNN_FMA_MATH, whatever the
+     * ranking reports.
+     */
+    void useMathOf(Conv2dSpec s, ConvAlgorithmPerf algo) {
+        if (options.tf32()) {
+            cudnnConvolutionDescriptor d = convolution(s);
+            CudaCalls.cudnn("describe convolution " + s, "cudnnSetConvolutionMathType",
+                    () -> JCudnn.cudnnSetConvolutionMathType(d, algo.mathType()));
+        }
     }
 
     /** Max pooling in cuDNN's deterministic variant, whose backward routes each gradient to one maximum. */

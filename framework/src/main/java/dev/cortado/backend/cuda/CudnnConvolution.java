@@ -64,6 +64,7 @@ final class CudnnConvolution implements ConvolutionOps {
             return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
                     () -> JCudnn.cudnnGetConvolutionForwardWorkspaceSize(ctx.cudnn, xd, wd, cd, yd, a, bytes)));
         });
+        ctx.useMathOf(spec, algo);
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionForward", () -> JCudnn.cudnnConvolutionForward(ctx.cudnn,
                 ONE, xd, ptr(x), wd, ptr(w), cd, algo.algorithm(), ws, algo.workspaceBytes(), ZERO, yd, ptr(y)));
@@ -100,6 +101,7 @@ final class CudnnConvolution implements ConvolutionOps {
             return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
                     () -> JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(ctx.cudnn, wd, dyd, cd, dxd, a, bytes)));
         });
+        ctx.useMathOf(spec, algo);
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionBackwardData", () -> JCudnn.cudnnConvolutionBackwardData(
                 ctx.cudnn, ONE, wd, ptr(w), dyd, ptr(dy), cd, algo.algorithm(), ws, algo.workspaceBytes(), ZERO, dxd, ptr(dx)));
@@ -136,6 +138,7 @@ final class CudnnConvolution implements ConvolutionOps {
             return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
                     () -> JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(ctx.cudnn, xd, dyd, cd, dwd, a, bytes)));
         });
+        ctx.useMathOf(spec, algo);
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionBackwardFilter", () -> JCudnn.cudnnConvolutionBackwardFilter(
                 ctx.cudnn, ONE, xd, ptr(x), dyd, ptr(dy), cd, algo.algorithm(), ws, algo.workspaceBytes(), ZERO, dwd, ptr(dw)));

@@ -29,6 +29,19 @@ class ConvAlgorithmSelectorTest {
         assertEquals(4, ConvAlgorithmSelector.pick(KEY, RANKING, CudnnOptions.DEFAULT).algorithm());
     }
 
+    /** TF32 tensor cores only when asked for; fp16 conversion never, it would lose far more than TF32. */
+    @Test
+    void tensorCoreAlgorithmsOnlyWithTf32AndNeverWithFp16Conversion() {
+        List<ConvAlgorithmPerf> ranking = List.of(
+                new ConvAlgorithmPerf(1, 0, 0.05f, 0, true, ConvAlgorithmSelector.TENSOR_OP_MATH_ALLOW_CONVERSION),
+                new ConvAlgorithmPerf(1, 0, 0.08f, 0, true, ConvAlgorithmSelector.TENSOR_OP_MATH),
+                new ConvAlgorithmPerf(0, 0, 0.30f, 0, true, 0));
+        assertEquals(0, ConvAlgorithmSelector.pick(KEY, ranking, CudnnOptions.DEFAULT).mathType());
+        ConvAlgorithmPerf tf32 = ConvAlgorithmSelector.pick(KEY, ranking, CudnnOptions.DEFAULT.withTf32(true));
+        assertEquals(ConvAlgorithmSelector.TENSOR_OP_MATH, tf32.mathType());
+        assertEquals(0.08f, tf32.timeMs());
+    }
+
     @Test
     void aSmallWorkspaceLimitExcludesHungryAlgorithms() {
         CudnnOptions o = CudnnOptions.DEFAULT.withWorkspaceLimit(8 * MIB);

@@ -91,6 +91,42 @@ class CudaBackendTest {
         }
     }
 
+    /**
+     * TF32 rounds each input of a product to a 10-bit mantissa (relative error up to 2^-11 per input), so
+     * a sum of 576 products of U(-1,1) values, of size about 8, may move by a few hundredths.
+     */
+    @Test
+    void tf32ConvolutionAndGemmComputeTheSameFunctionToTf32Precision() {
+        DeviceReport r = requireGpu();
+        Shape xs = Shape.nchw(8, 64, 16, 16);
+        Shape ws = Shape.of(64, 64, 3, 3);
+        Conv2dSpec spec = Conv2dSpec.of(3, 1, 1);
+        Shape ys = spec.outputShape(xs, ws);
+        float[] x = TestTensors.uniform(11, (int) xs.size(), -1, 1);
+        float[] w = TestTensors.uniform(12, (int) ws.size(), -1, 1);
+        float[] a = TestTensors.uniform(13, 128 * 576, -1, 1);
+        float[] b = TestTensors.uniform(14, 576 * 96, -1, 1);
+        float[] conv;
+        float[] gemm;
+        try (CpuBackend cpu = new CpuBackend(2); Tensor xt = cpu.upload(xs, x); Tensor wt = cpu.upload(ws, w);
+             Tensor yt = cpu.allocate(ys); Tensor at = cpu.upload(Shape.of(128, 576), a);
+             Tensor bt = cpu.upload(Shape.of(576, 96), b); Tensor ct = cpu.allocate(Shape.of(128, 96))) {
+            cpu.convolution().forward(xt, wt, spec, yt);
+            cpu.blas().gemm(false, false, 1f, at, bt, 0f, ct);
+            conv = cpu.download(yt);
+            gemm = cpu.download(ct);
+        }
+        try (CudaBackend gpu = CudaBackend.open(r, 0, CudnnOptions.DEFAULT.withTf32(true));
+             Tensor xt = gpu.upload(xs, x); Tensor wt = gpu.upload(ws, w); Tensor yt = gpu.allocate(ys);
+             Tensor at = gpu.upload(Shape.of(128, 576), a); Tensor bt = gpu.upload(Shape.of(576, 96), b);
+             Tensor ct = gpu.allocate(Shape.of(128, 96))) {
+            gpu.convolution().forward(xt, wt, spec, yt);
+            gpu.blas().gemm(false, false, 1f, at, bt, 0f, ct);
+            TestTensors.assertClose("TF32 convolution", conv, gpu.download(yt), 5e-2, 1e-2);
+            TestTensors.assertClose("TF32 GEMM", gemm, gpu.download(ct), 5e-2, 1e-2);
+        }
+    }
+
     @Test
     void deterministicModeGivesIdenticalResultsTwice() {
         DeviceReport r = requireGpu();
