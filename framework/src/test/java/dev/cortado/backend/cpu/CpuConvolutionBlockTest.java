@@ -5,6 +5,7 @@ import static dev.cortado.backend.TestTensors.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.cortado.backend.Conv2dSpec;
+import dev.cortado.backend.NaiveConvolution;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -72,11 +73,11 @@ class CpuConvolutionBlockTest {
                 conv.forward(xt, wt, spec, y);
                 conv.backwardData(dyt, wt, spec, dx);
                 conv.backwardFilter(xt, dyt, spec, dw);
-                double[][] expected = definition(x, w, dy, spec.padH());
+                double[][] expected = NaiveConvolution.withGradients(x, xs, w, ws, dy, spec);
                 String what = "block " + blockFloats + ", padding " + spec.padH() + (vectorized ? "" : ", scalar GEMM");
-                assertClose("y, " + what, toFloat(expected[0]), backend.download(y), TOLERANCE, TOLERANCE);
-                assertClose("dx, " + what, toFloat(expected[1]), backend.download(dx), TOLERANCE, TOLERANCE);
-                assertClose("dW, " + what, toFloat(expected[2]), backend.download(dw), TOLERANCE, TOLERANCE);
+                assertClose("y, " + what, NaiveConvolution.toFloat(expected[0]), backend.download(y), TOLERANCE, TOLERANCE);
+                assertClose("dx, " + what, NaiveConvolution.toFloat(expected[1]), backend.download(dx), TOLERANCE, TOLERANCE);
+                assertClose("dW, " + what, NaiveConvolution.toFloat(expected[2]), backend.download(dw), TOLERANCE, TOLERANCE);
             }
         }
     }
@@ -99,52 +100,5 @@ class CpuConvolutionBlockTest {
                 assertArrayEquals(first, backend.download(dw), "call " + (i + 2));
             }
         }
-    }
-
-    /** {y, dx, dW} of the 3×3, stride 1, two-group convolution with this padding, by the definition, in double. */
-    private static double[][] definition(float[] x, float[] w, float[] dy, int pad) {
-        int oh = H + 2 * pad - 2;
-        int ow = W + 2 * pad - 2;
-        int cg = C / 2;
-        int kg = K / 2;
-        double[] y = new double[N * K * oh * ow];
-        double[] dx = new double[x.length];
-        double[] dw = new double[w.length];
-        for (int n = 0; n < N; n++) {
-            for (int k = 0; k < K; k++) {
-                int group = k / kg;
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        int yi = ((n * K + k) * oh + oy) * ow + ox;
-                        for (int c = 0; c < cg; c++) {
-                            int channel = group * cg + c;
-                            for (int i = 0; i < 3; i++) {
-                                for (int j = 0; j < 3; j++) {
-                                    int iy = oy - pad + i;
-                                    int ix = ox - pad + j;
-                                    if (iy < 0 || iy >= H || ix < 0 || ix >= W) {
-                                        continue;
-                                    }
-                                    int xi = ((n * C + channel) * H + iy) * W + ix;
-                                    int wi = ((k * cg + c) * 3 + i) * 3 + j;
-                                    y[yi] += (double) w[wi] * x[xi];
-                                    dx[xi] += (double) w[wi] * dy[yi];
-                                    dw[wi] += (double) dy[yi] * x[xi];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return new double[][] {y, dx, dw};
-    }
-
-    private static float[] toFloat(double[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return f;
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.Conv2dSpec;
+import dev.cortado.backend.NaiveConvolution;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.stream.Stream;
@@ -79,10 +80,10 @@ class ImplicitGemmConvolutionTest {
             conv.forward(xt, wt, spec, y);
             conv.backwardData(dyt, wt, spec, dx);
             conv.backwardFilter(xt, dyt, spec, dw);
-            double[][] expected = definition(x, xs, wv, ws, dy, ys, spec);
-            assertClose("y, " + name, toFloat(expected[0]), backend.download(y), TOLERANCE, TOLERANCE);
-            assertClose("dx, " + name, toFloat(expected[1]), backend.download(dx), TOLERANCE, TOLERANCE);
-            assertClose("dW, " + name, toFloat(expected[2]), backend.download(dw), FILTER_TOLERANCE, FILTER_TOLERANCE);
+            double[][] expected = NaiveConvolution.withGradients(x, xs, wv, ws, dy, spec);
+            assertClose("y, " + name, NaiveConvolution.toFloat(expected[0]), backend.download(y), TOLERANCE, TOLERANCE);
+            assertClose("dx, " + name, NaiveConvolution.toFloat(expected[1]), backend.download(dx), TOLERANCE, TOLERANCE);
+            assertClose("dW, " + name, NaiveConvolution.toFloat(expected[2]), backend.download(dw), FILTER_TOLERANCE, FILTER_TOLERANCE);
         }
     }
 
@@ -121,51 +122,5 @@ class ImplicitGemmConvolutionTest {
                 assertArrayEquals(first, backend.download(dw), "call " + (i + 2));
             }
         }
-    }
-
-    /** {y, dx, dW} by the definition, in double. */
-    private static double[][] definition(float[] x, Shape xs, float[] w, Shape ws, float[] dy, Shape ys, Conv2dSpec s) {
-        int c = xs.channels(), h = xs.dim(2), wd = xs.dim(3);
-        int k = ys.channels(), oh = ys.dim(2), ow = ys.dim(3);
-        int cg = c / s.groups(), kg = k / s.groups();
-        int kh = s.kernelH(), kw = s.kernelW();
-        double[] y = new double[ys.intSize()];
-        double[] dx = new double[x.length];
-        double[] dw = new double[w.length];
-        for (int n = 0; n < N; n++) {
-            for (int o = 0; o < k; o++) {
-                int group = o / kg;
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        int yi = ((n * k + o) * oh + oy) * ow + ox;
-                        for (int ci = 0; ci < cg; ci++) {
-                            for (int i = 0; i < kh; i++) {
-                                for (int j = 0; j < kw; j++) {
-                                    int iy = oy - s.padH() + i * s.dilationH();
-                                    int ix = ox - s.padW() + j * s.dilationW();
-                                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd) {
-                                        continue;
-                                    }
-                                    int xi = ((n * c + group * cg + ci) * h + iy) * wd + ix;
-                                    int wi = ((o * cg + ci) * kh + i) * kw + j;
-                                    y[yi] += (double) w[wi] * x[xi];
-                                    dx[xi] += (double) w[wi] * dy[yi];
-                                    dw[wi] += (double) dy[yi] * x[xi];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return new double[][] {y, dx, dw};
-    }
-
-    private static float[] toFloat(double[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return f;
     }
 }
