@@ -197,6 +197,8 @@ final class CpuConvolution implements ConvolutionOps {
         };
         RunWork accumulate = implicit != null && implicit.filterFits(g)
                 ? (from, to, target) -> implicit.filterGradient(g, xa, dya, from, to, target)
+                : implicit != null && implicit.blockFilterFits(g)
+                ? (from, to, target) -> implicit.blockFilterGradient(g, xa, dya, from, to, target)
                 : byColumns;
         if (!splitsBatch(g)) {
             accumulate.run(0, g.batch(), dwa);

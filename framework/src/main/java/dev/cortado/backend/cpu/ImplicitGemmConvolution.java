@@ -30,6 +30,10 @@ final class ImplicitGemmConvolution {
      * (measured: ~200 GFLOP/s a core for a tile in L1 at 1088 positions, ~115 at 256).
      */
     static final int MIN_FILTER_PLANE = 1024;
+    /** Floats of a block's padded input and dy together, at most: 512 KiB, half a 1 MiB L2. */
+    private static final int BLOCK_FLOATS = 1 << 17;
+    /** Positions per pass of the tiles: a 4-row tile of dy, 16 KiB, stays in L1 while the taps stream. */
+    private static final int CHUNK = 1024;
 
     private final ParallelLoop loop;
     private final int lanes = VectorConvTiles.lanes();
@@ -132,6 +136,93 @@ final class ImplicitGemmConvolution {
     }
 
     /**
+     * Stride 1, filters that split into whole 4×4 tiles, and padded planes (rounded up to a vector) at
+     * most 1.5 times the output plane, since every padded position costs a multiply-add: ResNet-20's
+     * 16×16 planes (18×18 padded, 1.31×) qualify, its 8×8 ones (1.75×) run faster as a GEMM.
+     */
+    boolean blockFilterFits(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1
+                && g.outChannelsPerGroup() % FILTER_TILE == 0 && g.patchSize() % FILTER_TILE == 0
+                && 2L * roundUp(paddedPlane(g), lanes) <= 3L * g.outputPlane();
+    }
+
+    /**
+     * Writes the filter gradient of samples [from, to) into {@code target}, a block of samples at a time,
+     * laid out channel by channel: each input channel holds the block's padded planes one after another,
+     * each P floats (the padded plane rounded up to a vector), and dy the same with the input's row pitch
+     * and zeros wherever no output pixel lies. Then entry (k, c, i, j) is one dot product of dy's channel
+     * k with the input's channel c shifted by {@code i·dh·Wp + j·dw}, over the whole block: one flat loop
+     * however small the planes (ResNet-20's 16×16 and 8×8), where a loop per sample would pay its tile's
+     * flush every few vectors. The loop runs in chunks of {@link #CHUNK} positions so that a 4-row tile of
+     * dy stays in L1 while every 4-entry tile of taps streams past it. Each entry's lanes are summed in
+     * lane order at the end; a lane sees the same positions whatever the block size.
+     */
+    void blockFilterGradient(ConvGeometry g, float[] x, float[] dy, int from, int to, float[] target) {
+        int plane = roundUp(paddedPlane(g), lanes);
+        int slack = roundUp((g.kernelH() - 1) * g.dilationH() * paddedWidth(g) + (g.kernelW() - 1) * g.dilationW(),
+                lanes);
+        int block = Math.max(1, Math.min(to - from, BLOCK_FLOATS / ((g.channels() + g.outChannels()) * plane)));
+        int stride = block * plane + slack;
+        int kg = g.outChannelsPerGroup();
+        int cg = g.channelsPerGroup();
+        int patch = g.patchSize();
+        int entries = g.outChannels() * patch;
+        int inSample = g.channels() * g.inputPlane();
+        int outSample = g.outChannels() * g.outputPlane();
+        int[] offsets = tapOffsets(g, stride);
+        float[] xp = padded.take(g.channels() * stride);
+        float[] dyp = paddedGradients.take(g.outChannels() * stride);
+        float[] acc = laneSums.take(entries * lanes);
+        try {
+            Arrays.fill(acc, 0, entries * lanes, 0f);
+            for (int n0 = from; n0 < to; n0 += block) {
+                int count = Math.min(block, to - n0);
+                int length = count * plane;
+                for (int b = 0; b < count; b++) {
+                    pad(g, x, (n0 + b) * inSample, xp, b * plane, stride);
+                    padGradient(g, dy, (n0 + b) * outSample, dyp, b * plane, plane, stride);
+                    for (int c = 0; c < g.channels(); c++) {
+                        int end = c * stride + b * plane;
+                        Arrays.fill(xp, end + paddedPlane(g), end + plane, 0f);
+                    }
+                }
+                for (int c = 0; c < g.channels(); c++) {
+                    Arrays.fill(xp, c * stride + length, c * stride + length + slack, 0f);
+                }
+                for (int q0 = 0; q0 < length; q0 += CHUNK) {
+                    int n = Math.min(CHUNK, length - q0);
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        int xGroup = gi * cg * stride + q0;
+                        for (int k = 0; k < kg; k += FILTER_TILE) {
+                            int dyRow = (gi * kg + k) * stride + q0;
+                            for (int e = 0; e < patch; e += FILTER_TILE) {
+                                VectorConvTiles.filterTile(n, dyp, dyRow, stride, xp, xGroup + offsets[e],
+                                        xGroup + offsets[e + 1], xGroup + offsets[e + 2], xGroup + offsets[e + 3],
+                                        acc, ((gi * kg + k) * patch + e) * lanes, patch);
+                            }
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < entries; i++) {
+                float sum = 0f;
+                for (int l = 0; l < lanes; l++) {
+                    sum += acc[i * lanes + l];
+                }
+                target[i] = sum;
+            }
+        } finally {
+            padded.give(xp);
+            paddedGradients.give(dyp);
+            laneSums.give(acc);
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /**
      * Writes the filter gradient of samples [from, to) into {@code target}; requires
      * {@link #filterFits}. Runs on the calling thread, one sample at a time. dy is copied too, with the
      * padded input's row pitch and zeros between its rows, so that one index runs over a dy row and
@@ -195,12 +286,17 @@ final class ImplicitGemmConvolution {
 
     /** Copies one sample's dy into rows of the padded input's pitch, zero between rows and after the last. */
     private void padGradient(ConvGeometry g, float[] dy, int dyOff, float[] dyp, int dypOff) {
+        padGradient(g, dy, dyOff, dyp, dypOff, paddedOutputPlane(g), paddedOutputPlane(g));
+    }
+
+    /** {@link #padGradient} into planes of {@code dyPlane} floats, successive channels {@code channelStride} apart. */
+    private static void padGradient(ConvGeometry g, float[] dy, int dyOff, float[] dyp, int dypOff, int dyPlane,
+                                    int channelStride) {
         int oh = g.outHeight();
         int ow = g.outWidth();
         int wp = paddedWidth(g);
-        int dyPlane = paddedOutputPlane(g);
         for (int k = 0; k < g.outChannels(); k++) {
-            int base = dypOff + k * dyPlane;
+            int base = dypOff + k * channelStride;
             int src = dyOff + k * oh * ow;
             for (int oy = 0; oy < oh; oy++) {
                 int row = base + oy * wp;
@@ -215,6 +311,11 @@ final class ImplicitGemmConvolution {
 
     /** Offset in the padded sample of tap (c, i, j) of a group's filter, relative to the output pixel's own position. */
     private static int[] tapOffsets(ConvGeometry g) {
+        return tapOffsets(g, paddedPlane(g));
+    }
+
+    /** {@link #tapOffsets} for padded channels {@code channelStride} floats apart. */
+    private static int[] tapOffsets(ConvGeometry g, int channelStride) {
         int kh = g.kernelH();
         int kw = g.kernelW();
         int wp = paddedWidth(g);
@@ -222,7 +323,7 @@ final class ImplicitGemmConvolution {
         for (int c = 0; c < g.channelsPerGroup(); c++) {
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++) {
-                    offsets[(c * kh + i) * kw + j] = c * paddedPlane(g) + i * g.dilationH() * wp + j * g.dilationW();
+                    offsets[(c * kh + i) * kw + j] = c * channelStride + i * g.dilationH() * wp + j * g.dilationW();
                 }
             }
         }
@@ -259,6 +360,11 @@ final class ImplicitGemmConvolution {
 
     /** Copies the sample at {@code x[xOff]} into {@code xp[xpOff]} with ph zero rows and pw zero columns on each side. */
     static void pad(ConvGeometry g, float[] x, int xOff, float[] xp, int xpOff) {
+        pad(g, x, xOff, xp, xpOff, paddedPlane(g));
+    }
+
+    /** {@link #pad} with the padded planes of successive channels {@code channelStride} floats apart. */
+    static void pad(ConvGeometry g, float[] x, int xOff, float[] xp, int xpOff, int channelStride) {
         int h = g.height();
         int w = g.width();
         int ph = g.padH();
@@ -266,7 +372,7 @@ final class ImplicitGemmConvolution {
         int wp = paddedWidth(g);
         int plane = paddedPlane(g);
         for (int c = 0; c < g.channels(); c++) {
-            int base = xpOff + c * plane;
+            int base = xpOff + c * channelStride;
             Arrays.fill(xp, base, base + ph * wp, 0f);
             int src = xOff + c * h * w;
             for (int iy = 0; iy < h; iy++) {

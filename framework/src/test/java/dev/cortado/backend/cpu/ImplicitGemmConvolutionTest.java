@@ -104,6 +104,52 @@ class ImplicitGemmConvolutionTest {
         assertTrue(!implicit.filterFits(ConvGeometry.of(small, same.outputShape(small, ws), same)), "16×16 plane");
     }
 
+    static Stream<Arguments> blockLayers() {
+        return Stream.of(
+                // ResNet-20's second stage, shrunk: 16×16 planes, 18×18 padded.
+                Arguments.of("3×3 pad 1, 8→8 on 16×16", 8, 16, 16, 8, Conv2dSpec.of(3, 1, 1), 5),
+                // Blocks of 13 samples: 4 blocks and a last one of 1 sample after stale data.
+                Arguments.of("3×3 pad 1, 32→32 on 16×16, 53 samples", 32, 16, 16, 32, Conv2dSpec.of(3, 1, 1), 53),
+                Arguments.of("rows of 12, 2 groups, 8→8", 8, 12, 12, 8, Conv2dSpec.of(3, 1, 1).withGroups(2), 3),
+                Arguments.of("dilation 2, 4→4 on 20×20", 4, 20, 20, 4, new Conv2dSpec(3, 3, 1, 1, 2, 2, 2, 2, 1), 3),
+                Arguments.of("5×5 pad 2, 4→4 on 20×20", 4, 20, 20, 4, Conv2dSpec.of(5, 1, 2), 2));
+    }
+
+    /** dW over blocks of samples laid out channel by channel, against the definition. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("blockLayers")
+    void blockFilterGradientMatchesTheDefinition(String name, int c, int h, int w, int k, Conv2dSpec spec, int n) {
+        Shape xs = Shape.nchw(n, c, h, w);
+        Shape ws = spec.weightShape(c, k);
+        Shape ys = spec.outputShape(xs, ws);
+        ConvGeometry g = ConvGeometry.of(xs, ys, spec);
+        ImplicitGemmConvolution implicit = new ImplicitGemmConvolution(loop);
+        assertTrue(implicit.blockFilterFits(g), name + " must take the block path");
+        float[] x = uniform(51, xs.intSize(), -1, 1);
+        float[] dy = uniform(52, ys.intSize(), -1, 1);
+        float[] dw = uniform(53, ws.intSize(), -1, 1); // overwritten, never added to
+        implicit.blockFilterGradient(g, x, dy, 0, n, dw);
+        double[] expected = NaiveConvolution.withGradients(x, xs, new float[ws.intSize()], ws, dy, spec)[2];
+        // Sums of n·OH·OW ≤ 13,600 products below 1 in magnitude, in float lanes.
+        assertClose("dW, " + name, NaiveConvolution.toFloat(expected), dw, 1e-3, 1e-4);
+    }
+
+    /** Padding costs a multiply-add per padded position: 8×8 planes (10×10 padded) stay with the GEMM. */
+    @Test
+    void blockFilterGradientSkipsPlanesWithMuchPadding() {
+        ImplicitGemmConvolution implicit = new ImplicitGemmConvolution(loop);
+        Conv2dSpec same = Conv2dSpec.of(3, 1, 1);
+        Shape ws = same.weightShape(4, 8);
+        Shape eight = Shape.nchw(1, 4, 8, 8);
+        assertTrue(!implicit.blockFilterFits(ConvGeometry.of(eight, same.outputShape(eight, ws), same)), "8×8");
+        Shape sixteen = Shape.nchw(1, 4, 16, 16);
+        assertTrue(implicit.blockFilterFits(ConvGeometry.of(sixteen, same.outputShape(sixteen, ws), same)), "16×16");
+        Conv2dSpec strided = Conv2dSpec.of(3, 2, 1);
+        Shape s2 = strided.weightShape(4, 8);
+        assertTrue(!implicit.blockFilterFits(ConvGeometry.of(sixteen, strided.outputShape(sixteen, s2), strided)),
+                "stride 2");
+    }
+
     /** Per-thread partial filter gradients are summed in sample order: repeated calls agree bit for bit. */
     @Test
     void filterGradientIsReproducible() {
