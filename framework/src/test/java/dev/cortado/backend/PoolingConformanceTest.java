@@ -45,7 +45,11 @@ class PoolingConformanceTest {
                     Pool2dSpec.average(3, 2, 1, false)),
             new PoolCase("average 2x3 stride 1x2, odd 5x7", Shape.nchw(2, 1, 5, 7),
                     new Pool2dSpec(PoolMode.AVERAGE_EXCLUDE_PADDING, 2, 3, 1, 2, 1, 1)),
-            new PoolCase("global average 4x5", Shape.nchw(3, 4, 4, 5), Pool2dSpec.global(Shape.nchw(3, 4, 4, 5))));
+            new PoolCase("global average 4x5", Shape.nchw(3, 4, 4, 5), Pool2dSpec.global(Shape.nchw(3, 4, 4, 5))),
+            new PoolCase("average 1x1 stride 2 (ResNet option-A shortcut), odd 7x6", Shape.nchw(2, 3, 7, 6),
+                    Pool2dSpec.average(1, 2, 0, true)),
+            new PoolCase("max 1x1 stride 3x2", Shape.nchw(1, 2, 7, 5),
+                    new Pool2dSpec(PoolMode.MAX, 1, 1, 3, 2, 0, 0)));
 
     static Stream<Arguments> backendsAndCases() {
         return BackendsUnderTest.all().flatMap(b -> CASES.stream().map(c -> Arguments.of(b, c)));

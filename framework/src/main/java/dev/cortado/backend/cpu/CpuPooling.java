@@ -39,6 +39,10 @@ final class CpuPooling implements PoolingOps {
             loop.forRange(win.planes(), win.grain(), (from, to) -> maxInside(win, xa, ya, from, to));
             return;
         }
+        if (win.subsampling()) {
+            loop.forRange(win.planes(), win.grain(), (from, to) -> subsample(win, xa, ya, from, to));
+            return;
+        }
         loop.forRange(win.planes(), win.grain(), (from, to) -> {
             for (int p = from; p < to; p++) {
                 int in = p * win.inPlane();
@@ -70,6 +74,10 @@ final class CpuPooling implements PoolingOps {
             } else {
                 loop.forRange(win.planes(), win.grain(), (from, to) -> routeInside(win, xa, dya, dxa, from, to));
             }
+            return;
+        }
+        if (win.subsampling()) {
+            loop.forRange(win.planes(), win.grain(), (from, to) -> scatterSubsampled(win, dya, dxa, from, to));
             return;
         }
         loop.forRange(win.planes(), win.grain(), (from, to) -> {
@@ -203,6 +211,39 @@ final class CpuPooling implements PoolingOps {
         }
     }
 
+    /**
+     * A 1×1 window without padding (the option-A shortcut of CIFAR ResNets, which keeps every s-th
+     * pixel): max and average alike copy the window's one cell, which the general path would reach
+     * through clipping, a divisor and a division per output.
+     */
+    private static void subsample(Window win, float[] x, float[] y, int from, int to) {
+        int o = from * win.outPlane();
+        for (int p = from; p < to; p++) {
+            int in = p * win.inPlane();
+            for (int oy = 0; oy < win.outH(); oy++) {
+                int row = in + oy * win.strideH() * win.inW();
+                for (int ox = 0; ox < win.outW(); ox++) {
+                    y[o++] = x[row + ox * win.strideW()];
+                }
+            }
+        }
+    }
+
+    /** The backward pass of {@link #subsample}: each gradient goes back to its cell, every other cell gets 0. */
+    private static void scatterSubsampled(Window win, float[] dy, float[] dx, int from, int to) {
+        Arrays.fill(dx, from * win.inPlane(), to * win.inPlane(), 0f);
+        int o = from * win.outPlane();
+        for (int p = from; p < to; p++) {
+            int in = p * win.inPlane();
+            for (int oy = 0; oy < win.outH(); oy++) {
+                int row = in + oy * win.strideH() * win.inW();
+                for (int ox = 0; ox < win.outW(); ox++) {
+                    dx[row + ox * win.strideW()] = dy[o++];
+                }
+            }
+        }
+    }
+
     /** Index of the first maximum of the kh×kw window at {@code corner}, scanning rows then columns. */
     private static int firstMax(float[] x, int corner, int inW, int kh, int kw) {
         int best = corner;
@@ -249,6 +290,11 @@ final class CpuPooling implements PoolingOps {
         int grain() {
             long perPlane = (long) outPlane() * kernelH * kernelW + inPlane();
             return (int) Math.max(1, GRAIN_WORK / Math.max(1, perPlane));
+        }
+
+        /** 1×1 windows without padding: each output is one input cell. */
+        boolean subsampling() {
+            return kernelH == 1 && kernelW == 1 && padH == 0 && padW == 0;
         }
 
         /** 2×2 windows at stride 2 that cover the input exactly, each cell once. */
