@@ -204,17 +204,22 @@ final class ImplicitGemmConvolution {
                     }
                 }
             }
-            for (int i = 0; i < entries; i++) {
-                float sum = 0f;
-                for (int l = 0; l < lanes; l++) {
-                    sum += acc[i * lanes + l];
-                }
-                target[i] = sum;
-            }
+            sumLanes(acc, entries, target);
         } finally {
             padded.give(xp);
             paddedGradients.give(dyp);
             laneSums.give(acc);
+        }
+    }
+
+    /** target[i] = the sum of entry i's lanes, in lane order (a fixed order, whatever the threads did). */
+    private void sumLanes(float[] acc, int entries, float[] target) {
+        for (int i = 0; i < entries; i++) {
+            float sum = 0f;
+            for (int l = 0; l < lanes; l++) {
+                sum += acc[i * lanes + l];
+            }
+            target[i] = sum;
         }
     }
 
@@ -264,13 +269,7 @@ final class ImplicitGemmConvolution {
                     }
                 }
             }
-            for (int i = 0; i < entries; i++) {
-                float s = 0f;
-                for (int l = 0; l < lanes; l++) {
-                    s += acc[i * lanes + l];
-                }
-                target[i] = s;
-            }
+            sumLanes(acc, entries, target);
         } finally {
             padded.give(xp);
             paddedGradients.give(dyp);
