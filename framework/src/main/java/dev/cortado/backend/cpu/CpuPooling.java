@@ -102,9 +102,9 @@ final class CpuPooling implements PoolingOps {
     /**
      * Max pooling of planes [from, to) when every window lies inside the input: no clipping, so the
      * window's cells are fixed offsets from its corner. With random signs a compare-and-branch scan
-     * mispredicts on most windows, so the maximum of a 2×2 window is taken with the branch-free
-     * {@link Math#max}; it differs from the general path's first-maximum rule only for ±0 ties and NaN or infinite values,
-     * which go through that rule ({@link #firstMax}) so the result is the same bit for bit.
+     * mispredicts on most windows, so a 2×2 window takes the branch-free {@link #firstMaxOfFour}, the
+     * same cell as the general path's first-maximum rule, ±0 ties included, so the result is the same
+     * bit for bit.
      */
     private static void maxInside(Window win, float[] x, float[] y, int from, int to) {
         int inW = win.inW();
@@ -118,17 +118,9 @@ final class CpuPooling implements PoolingOps {
                 int rowBase = in + oy * win.strideH() * inW;
                 for (int ox = 0; ox < win.outW(); ox++, o++) {
                     int corner = rowBase + ox * win.strideW();
-                    float max;
-                    if (twoByTwo) {
-                        max = Math.max(Math.max(x[corner], x[corner + 1]),
-                                Math.max(x[corner + inW], x[corner + inW + 1]));
-                    } else {
-                        max = x[firstMax(x, corner, inW, kh, kw)];
-                    }
-                    if (max == 0f || !(Math.abs(max) < Float.POSITIVE_INFINITY)) {
-                        max = x[firstMax(x, corner, inW, kh, kw)];
-                    }
-                    y[o] = max;
+                    // The 2×2 value comes from the branch-free first maximum, so that a window of
+                    // zeros (most of them after a ReLU) needs no scan to pick the sign of its 0.
+                    y[o] = x[twoByTwo ? firstMaxOfFour(x, corner, inW) : firstMax(x, corner, inW, kh, kw)];
                 }
             }
         }
