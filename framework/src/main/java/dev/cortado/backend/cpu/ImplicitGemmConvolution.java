@@ -47,9 +47,13 @@ final class ImplicitGemmConvolution {
         this.loop = loop;
     }
 
-    /** Stride 1 with output rows of whole vectors and planes of whole 2-vector tiles. */
+    /**
+     * Stride 1 and planes of whole 2-vector tiles. Rows of whole vectors read the padded sample;
+     * other widths (ResNet-20's 8×8 third stage under AVX-512) read its {@linkplain #unrollColumns
+     * column-unrolled} copy.
+     */
     boolean forwardFits(ConvGeometry g) {
-        return wholeVectorRows(g) && g.outputPlane() % (2 * lanes) == 0;
+        return g.strideH() == 1 && g.strideW() == 1 && g.outputPlane() % (2 * lanes) == 0;
     }
 
     /**
@@ -84,7 +88,8 @@ final class ImplicitGemmConvolution {
         int kg = g.outChannelsPerGroup();
         int patch = g.patchSize();
         int panels = (kg + ROWS - 1) / ROWS;
-        int[] offsets = tapOffsets(g);
+        boolean unrolled = !wholeVectorRows(g);
+        int[] offsets = unrolled ? unrolledTapOffsets(g) : tapOffsets(g);
         float[] packed = packedFilters.take(g.groups() * panels * ROWS * patch);
         try {
             packFilters(g, w, packed);
@@ -93,18 +98,24 @@ final class ImplicitGemmConvolution {
             int plane = g.outputPlane();
             int ow = g.outWidth();
             int wp = paddedWidth(g);
-            int groupStride = g.channelsPerGroup() * paddedPlane(g);
+            int groupStride = g.channelsPerGroup() * (unrolled ? unrolledPlane(g) : paddedPlane(g));
             int tileWidth = 2 * lanes;
             loop.forRange(g.batch(), 1, (from, to) -> {
-                float[] xp = padded.take(paddedSample(g));
+                float[] xp = padded.take(unrolled ? unrolledSample(g) : paddedSample(g));
                 float[] edge = kg % ROWS != 0 ? edgeTiles.take(ROWS * tileWidth) : null;
                 try {
                     for (int n = from; n < to; n++) {
-                        pad(g, x, n * inSample, xp, 0);
+                        if (unrolled) {
+                            unrollColumns(g, x, n * inSample, xp);
+                        } else {
+                            pad(g, x, n * inSample, xp, 0);
+                        }
                         for (int gi = 0; gi < g.groups(); gi++) {
                             for (int t = 0; t < plane; t += tileWidth) {
-                                int x0 = gi * groupStride + t / ow * wp + t % ow;
-                                int x1 = gi * groupStride + (t + lanes) / ow * wp + (t + lanes) % ow;
+                                // Unrolled, output pixel q reads q past its tap's offset, across rows too.
+                                int x0 = gi * groupStride + (unrolled ? t : t / ow * wp + t % ow);
+                                int x1 = gi * groupStride
+                                        + (unrolled ? t + lanes : (t + lanes) / ow * wp + (t + lanes) % ow);
                                 for (int mp = 0; mp < panels; mp++) {
                                     int m0 = mp * ROWS;
                                     int cOff = n * outSample + (gi * kg + m0) * plane + t;
@@ -306,6 +317,77 @@ final class ImplicitGemmConvolution {
             }
             Arrays.fill(dyp, base + oh * wp, base + dyPlane, 0f);
         }
+    }
+
+    /**
+     * Floats of one channel of the column-unrolled sample: the padded height Hp = H + 2ph rows of
+     * OW columns (see {@link #unrollColumns}).
+     */
+    private static int unrolledPlane(ConvGeometry g) {
+        return (g.height() + 2 * g.padH()) * g.outWidth();
+    }
+
+    /** Floats of one column-unrolled sample: kw copies of C channels. */
+    static int unrolledSample(ConvGeometry g) {
+        return g.kernelW() * g.channels() * unrolledPlane(g);
+    }
+
+    /**
+     * Copies the sample at {@code x[xOff]} into {@code xu} as kw shifted copies of its zero-padded
+     * planes, each cut to the output width: {@code xu[(j·C + c)·Hp·OW + r·OW + ox] = xpad[c, r, ox + j·dw]}.
+     * Row pitch and output width then agree, so for tap (c, i, j) the input under output pixel
+     * q = oy·OW + ox lies at the tap's offset {@code (j·C + c)·Hp·OW + i·dh·OW} plus q itself, and a
+     * vector of consecutive output pixels is one contiguous load even where it spans rows narrower
+     * than the vector. The copy is kw times the padded input, against kh·kw for im2col.
+     */
+    static void unrollColumns(ConvGeometry g, float[] x, int xOff, float[] xu) {
+        int h = g.height();
+        int w = g.width();
+        int ph = g.padH();
+        int pw = g.padW();
+        int ow = g.outWidth();
+        int hp = h + 2 * ph;
+        int plane = unrolledPlane(g);
+        for (int j = 0; j < g.kernelW(); j++) {
+            // Output column ox reads input column ox + shift; the columns [lo, hi) of ox lie inside.
+            int shift = j * g.dilationW() - pw;
+            int lo = Math.min(ow, Math.max(0, -shift));
+            int hi = Math.min(ow, w - shift);
+            for (int c = 0; c < g.channels(); c++) {
+                int base = (j * g.channels() + c) * plane;
+                Arrays.fill(xu, base, base + ph * ow, 0f);
+                int src = xOff + c * h * w;
+                for (int iy = 0; iy < h; iy++) {
+                    int row = base + (ph + iy) * ow;
+                    for (int z = row; z < row + lo; z++) {
+                        xu[z] = 0f;
+                    }
+                    if (hi > lo) {
+                        System.arraycopy(x, src + iy * w + lo + shift, xu, row + lo, hi - lo);
+                    }
+                    for (int z = row + Math.max(lo, hi); z < row + ow; z++) {
+                        xu[z] = 0f;
+                    }
+                }
+                Arrays.fill(xu, base + (ph + h) * ow, base + hp * ow, 0f);
+            }
+        }
+    }
+
+    /** Offset in the column-unrolled sample of tap (c, i, j) of a group's filter, relative to the output pixel's index. */
+    private static int[] unrolledTapOffsets(ConvGeometry g) {
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int ow = g.outWidth();
+        int[] offsets = new int[g.patchSize()];
+        for (int c = 0; c < g.channelsPerGroup(); c++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    offsets[(c * kh + i) * kw + j] = (j * g.channels() + c) * unrolledPlane(g) + i * g.dilationH() * ow;
+                }
+            }
+        }
+        return offsets;
     }
 
     /** Offset in the padded sample of tap (c, i, j) of a group's filter, relative to the output pixel's own position. */

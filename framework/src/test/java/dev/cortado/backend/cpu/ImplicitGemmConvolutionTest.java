@@ -18,10 +18,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The implicit-GEMM convolution (stride 1, output rows of whole vectors) against the definition
+ * The implicit-GEMM convolution (stride 1) against the definition
  * {@code y[n,k,oy,ox] = Σ_{c,i,j} w[k,c,i,j]·x[n, g·Cg + c, oy − ph + i·dh, ox − pw + j·dw]}, its
- * adjoint dx and {@code dW = Σ_n dy ⋆ x}, computed in double. Widths are multiples of 16 and planes of
- * 32 so that the implicit forward pass is taken with 8 lanes (AVX2) and 16 (AVX-512) alike. Its cases
+ * adjoint dx and {@code dW = Σ_n dy ⋆ x}, computed in double. Planes are multiples of 32 pixels so
+ * that the implicit forward pass is taken with 8 lanes (AVX2) and 16 (AVX-512) alike. Widths of 16 and
+ * 32 read the padded input; widths of 4 and 8 (rows narrower than a vector under AVX-512) read its
+ * column-unrolled copy, with padding below and above half the kernel, groups and dilation. Its cases
  * cover output channels that fill no whole 8-row tile (5 per group), groups, dilation, a 5×5 kernel
  * and padding 0 (dx then goes through col2im). The implicit filter gradient needs planes of 1024
  * pixels and whole 4×4 tiles: the 32×32 cases take it, with groups and dilation, over runs of 2 and
@@ -59,7 +61,11 @@ class ImplicitGemmConvolutionTest {
                 Arguments.of("3×3 pad 1, 4→8 on 32×32", 4, 32, 32, 8, Conv2dSpec.of(3, 1, 1)),
                 Arguments.of("groups 2, 8→8, 3×3 pad 1 on 32×32", 8, 32, 32, 8, Conv2dSpec.of(3, 1, 1).withGroups(2)),
                 Arguments.of("dilation 2, 4→4, 3×3 pad 2 on 32×32", 4, 32, 32, 4,
-                        new Conv2dSpec(3, 3, 1, 1, 2, 2, 2, 2, 1)));
+                        new Conv2dSpec(3, 3, 1, 1, 2, 2, 2, 2, 1)),
+                Arguments.of("3×3 pad 1, 4→16 on 8×8", 4, 8, 8, 16, Conv2dSpec.of(3, 1, 1)),
+                Arguments.of("groups 2, dilation 2, 4→10, 3×3 pad 2 on 16×4", 4, 16, 4, 10,
+                        new Conv2dSpec(3, 3, 1, 1, 2, 2, 2, 2, 2)),
+                Arguments.of("5×5 pad 1, 2→8 on 10×10", 2, 10, 10, 8, Conv2dSpec.of(5, 1, 1)));
     }
 
     @ParameterizedTest(name = "{0}")
