@@ -1,6 +1,6 @@
 package dev.cortado.cli;
 
-import dev.cortado.checkpoint.Json;
+import dev.cortado.json.Json;
 import dev.cortado.data.Normalize;
 import dev.cortado.models.ModelConfig;
 import dev.cortado.models.ModelConfigParser;

@@ -1,6 +1,6 @@
 package dev.cortado.cli;
 
-import dev.cortado.checkpoint.Json;
+import dev.cortado.json.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

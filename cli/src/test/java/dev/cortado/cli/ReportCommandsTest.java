@@ -3,7 +3,7 @@ package dev.cortado.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cortado.checkpoint.Json;
+import dev.cortado.json.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.cortado.checkpoint;
 
+import dev.cortado.json.Json;
 import dev.cortado.tensor.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;

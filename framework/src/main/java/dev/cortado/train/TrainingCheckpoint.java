@@ -3,7 +3,7 @@ package dev.cortado.train;
 import dev.cortado.backend.Backend;
 import dev.cortado.checkpoint.CheckpointFormatException;
 import dev.cortado.checkpoint.CheckpointLayout;
-import dev.cortado.checkpoint.Json;
+import dev.cortado.json.Json;
 import dev.cortado.checkpoint.SafeTensors;
 import dev.cortado.checkpoint.SafeTensorsFile;
 import dev.cortado.checkpoint.TensorData;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cortado.checkpoint.Json;
+import dev.cortado.json.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

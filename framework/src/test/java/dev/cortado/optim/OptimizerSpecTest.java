@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cortado.checkpoint.Json;
+import dev.cortado.json.Json;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

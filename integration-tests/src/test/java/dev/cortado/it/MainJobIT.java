@@ -3,7 +3,7 @@ package dev.cortado.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cortado.checkpoint.Json;
+import dev.cortado.json.Json;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.cortado.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cortado.checkpoint.Json;
+import dev.cortado.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.cortado.checkpoint;
+package dev.cortado.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The small part of JSON (RFC 8259) that checkpoint headers and their metadata need, so the
- * framework carries no JSON dependency. Values map to Java as: object → {@code LinkedHashMap}
+ * The small part of JSON (RFC 8259) that checkpoint headers, their metadata and the command's
+ * {@code --json} output need, so the framework carries no JSON dependency. Values map to Java as: object → {@code LinkedHashMap}
  * (key order kept, duplicate keys rejected), array → {@code List}, string → {@code String},
  * integer → {@code Long}, other numbers → {@code Double}, {@code true}/{@code false} →
  * {@code Boolean}, {@code null} → {@code null}.

@@ -1,4 +1,4 @@
-package dev.cortado.checkpoint;
+package dev.cortado.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
