@@ -61,7 +61,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (batchSize < 1 || iterations < 1 || runs < 1 || !(warmup >= 0)) {
             throw new UserInputException("--batch-size, --iterations and --runs must be at least 1, --warmup at least 0");
         }
-        ModelConfig config = ModelOptions.load(model.modelOrDefault("lenet5"), model.variables(), model.inputSize());
+        ModelConfig config = ModelOptions.load(model.model, model.variables(), model.inputSize());
         Map<String, Object> result = new LinkedHashMap<>();
         List<ModelBenchmark.LayerTime> layers = List.of();
         try (Backend device = backend.open();

@@ -75,8 +75,7 @@ record CheckpointModel(ModelConfig config, Normalize normalize, List<String> cla
         for (Object o : list(file, meta, INPUT)) {
             input.add(((Number) o).intValue());
         }
-        config = new ModelConfig(config.name(), config.description(), config.source(), List.copyOf(input),
-                config.layers(), config.referenceParameters());
+        config = config.withInput(input);
         Map<String, Object> norm = object(file, meta, NORMALIZE);
         Normalize normalize = new Normalize(toFloats(norm.get("mean")), toFloats(norm.get("std")));
         List<String> names = new ArrayList<>();

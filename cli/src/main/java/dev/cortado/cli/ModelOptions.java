@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /** Which model, and the overrides of its config's variables and input size. */
 final class ModelOptions {
-    @Option(names = "--model", paramLabel = "NAME|FILE",
-            description = "A zoo model (see 'cortado models') or a model config file. Default: lenet5.")
+    @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "lenet5",
+            description = "A zoo model (see 'cortado models') or a model config file. Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--classes", paramLabel = "N", description = "Number of classes (the config's 'classes' variable).")
@@ -27,10 +27,6 @@ final class ModelOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a variable of the model config, "
             + "e.g. --set batch_norm=true --set dropout=0.3.")
     Map<String, String> set = new LinkedHashMap<>();
-
-    String modelOrDefault(String fallback) {
-        return model != null ? model : fallback;
-    }
 
     /** The config variables to override: --set, then --classes. */
     Map<String, String> variables() {
@@ -74,11 +70,7 @@ final class ModelOptions {
 
     /** The same model with its input height and width replaced (channels stay). */
     static ModelConfig resize(ModelConfig c, int[] size) {
-        if (size == null) {
-            return c;
-        }
-        return new ModelConfig(c.name(), c.description(), c.source(), List.of(c.input().get(0), size[0], size[1]),
-                c.layers(), c.referenceParameters());
+        return size == null ? c : c.withInput(List.of(c.input().get(0), size[0], size[1]));
     }
 
     /** The config text of a model given as a file, so a checkpoint can rebuild it alone; null for zoo names. */

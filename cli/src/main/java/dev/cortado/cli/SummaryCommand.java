@@ -31,7 +31,7 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelConfig config = ModelOptions.load(model.modelOrDefault("lenet5"), model.variables(), model.inputSize());
+        ModelConfig config = ModelOptions.load(model.model, model.variables(), model.inputSize());
         // The summary needs shapes and parameter counts only; one thread builds it.
         try (CpuBackend cpu = new CpuBackend(1);
              Network network = Network.build(NetworkSpecs.from(config), cpu, 0)) {

@@ -58,6 +58,11 @@ public final class DataLoader implements Closeable {
     private DataLoaderException failure;
     private boolean closed;
 
+    /** Batches in one epoch of {@code samples}: a short last batch counts unless it is dropped. */
+    public static int batchesPerEpoch(int samples, int batchSize, boolean dropLast) {
+        return dropLast ? samples / batchSize : (samples + batchSize - 1) / batchSize;
+    }
+
     private DataLoader(Builder b) {
         this.dataset = b.dataset;
         this.batchSize = b.batchSize;
@@ -68,7 +73,7 @@ public final class DataLoader implements Closeable {
         this.prefetch = b.prefetch;
         this.outputShape = pipeline.outputShape(dataset.sampleShape());
         int n = dataset.size();
-        this.batchesPerEpoch = dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+        this.batchesPerEpoch = batchesPerEpoch(n, batchSize, dropLast);
         if (batchesPerEpoch == 0) {
             throw new IllegalArgumentException(dataset.description() + " has " + n + " samples, fewer than one batch of "
                     + batchSize + (dropLast ? " with drop-last" : "") + "; nothing to load");

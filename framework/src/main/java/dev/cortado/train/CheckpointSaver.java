@@ -31,6 +31,11 @@ public final class CheckpointSaver implements TrainingListener {
         return directory.resolve("best.safetensors");
     }
 
+    /** The best validation top-1 accuracy saved so far, NaN before any validation. */
+    public double bestAccuracy() {
+        return bestAccuracy == Double.NEGATIVE_INFINITY ? Double.NaN : bestAccuracy;
+    }
+
     /** The most recent file written, or null before the first epoch ends. */
     public Path lastSaved() {
         return lastSaved;

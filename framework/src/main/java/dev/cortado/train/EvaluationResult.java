@@ -18,4 +18,11 @@ public record EvaluationResult(int samples, double loss, double top1, double top
         }
         return out;
     }
+
+    /** The numbers, and the confusion matrix's rows as numbers rather than array identities. */
+    @Override
+    public String toString() {
+        return "EvaluationResult[samples=" + samples + ", loss=" + loss + ", top1=" + top1 + ", top5=" + top5
+                + ", confusion=" + java.util.Arrays.deepToString(confusion) + "]";
+    }
 }

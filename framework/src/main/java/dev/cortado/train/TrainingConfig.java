@@ -17,6 +17,10 @@ public record TrainingConfig(int epochs, long maxIterations, int batchSize, long
                              ScheduleSpec schedule, GradientClipping clipping, float labelSmoothing,
                              long validateEvery, DivergencePolicy onDivergence, boolean dropLast) {
 
+    public static final int DEFAULT_EPOCHS = 5;
+    public static final int DEFAULT_BATCH_SIZE = 64;
+    public static final long DEFAULT_SEED = 42;
+
     public TrainingConfig {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
@@ -56,10 +60,10 @@ public record TrainingConfig(int epochs, long maxIterations, int batchSize, long
     }
 
     public static final class Builder {
-        private int epochs = 5;
+        private int epochs = DEFAULT_EPOCHS;
         private long maxIterations;
-        private int batchSize = 64;
-        private long seed = 42;
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private long seed = DEFAULT_SEED;
         private OptimizerSpec optimizer = OptimizerSpec.defaults(OptimizerType.ADAM);
         private ScheduleSpec schedule = ScheduleSpec.constant();
         private GradientClipping clipping = GradientClipping.none();

@@ -70,9 +70,10 @@ public final class ModelConfigParser {
         if (keys.containsKey("vars")) {
             vars.putAll(keys.get("vars").entries());
         }
+        Set<String> declared = Set.copyOf(vars.keySet());
         for (Map.Entry<String, String> o : overrides.entrySet()) {
             if (!vars.containsKey(o.getKey())) {
-                throw new ConfigException(source, 0, "--set " + o.getKey() + ": the config has no variable '"
+                throw new ConfigException(source, 0, "override of '" + o.getKey() + "': the config has no variable '"
                         + o.getKey() + "'; its variables are " + vars.keySet());
             }
             vars.put(o.getKey(), ConfigNode.literal("command line", o.getKey(), o.getValue()));
@@ -97,7 +98,8 @@ public final class ModelConfigParser {
         String name = keys.containsKey("model") ? keys.get("model").string() : source;
         String description = keys.containsKey("description") ? keys.get("description").string() : "";
         long reference = keys.containsKey("parameters") ? Long.parseLong(keys.get("parameters").string().replace("_", "")) : 0;
-        return new ModelConfig(name, description, source, List.copyOf(input), List.copyOf(expansion.out), reference);
+        return new ModelConfig(name, description, source, List.copyOf(input), List.copyOf(expansion.out), declared,
+                reference);
     }
 
     /** Expands blocks into a flat list of layers with full names. */

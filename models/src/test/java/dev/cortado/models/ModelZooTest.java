@@ -82,7 +82,7 @@ class ModelZooTest {
         ModelConfig full = ModelZoo.load(name, Map.of("classes", "10"));
         int size = full.input().get(1) <= 32 ? full.input().get(1) : name.equals("alexnet") ? 67 : 64;
         ModelConfig config = new ModelConfig(full.name(), full.description(), full.source(),
-                List.of(full.input().get(0), size, size), full.layers(), 0);
+                List.of(full.input().get(0), size, size), full.layers(), full.variables(), 0);
         try (Network network = Network.build(NetworkSpecs.from(config), cpu, 7)) {
             int batch = 2;
             Shape shape = network.inputShape(batch);
