@@ -59,10 +59,7 @@ public final class CortadoCommand implements Callable<Integer> {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, ignored) -> {
-            CommandLine failed = ex.getCommandLine();
-            err.println(failed.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-            err.println("See '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+            err.println(usageError(ex));
             if (verbose) {
                 ex.printStackTrace(err);
             }
@@ -71,10 +68,32 @@ public final class CortadoCommand implements Callable<Integer> {
         });
         cli.setExecutionExceptionHandler((ex, failed, ignored) -> report(ex, failed.getCommandSpec().qualifiedName(),
                 verbose, err));
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // An Error passes picocli's handlers by; it still gets the one-line treatment.
+            code = report(e, "cortado", verbose, err);
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** A bad command line in one line: what is wrong, the likely intended option, where the options are listed. */
+    static String usageError(CommandLine.ParameterException ex) {
+        String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+        StringBuilder b = new StringBuilder(command).append(": ");
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            b.append(arg.startsWith("-") ? "unknown option '" : "unexpected argument '").append(arg).append('\'');
+            if (!u.getSuggestions().isEmpty()) {
+                b.append("; did you mean ").append(String.join(" or ", u.getSuggestions())).append('?');
+            }
+        } else {
+            b.append(ex.getMessage());
+        }
+        return b.append(" ('").append(command).append(" --help' lists the options)").toString();
     }
 
     static int report(Throwable ex, String command, boolean verbose, PrintWriter err) {

@@ -32,6 +32,11 @@ public final class ExitCodes {
 
     public static Classified classify(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                return new Classified(TRAINING_FAILED, outOfMemory(oom), t);
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof DivergenceException || t instanceof CudaException) {
                 return new Classified(TRAINING_FAILED, "training failed: " + t.getMessage(), t);
             }
@@ -59,5 +64,21 @@ public final class ExitCodes {
             }
         }
         return new Classified(TRAINING_FAILED, "unexpected error: " + error, error);
+    }
+
+    /** What ran out, where, the limit, and the two ways out. */
+    static String outOfMemory(OutOfMemoryError e) {
+        String where = "";
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().startsWith("dev.cortado.")) {
+                String cls = frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1);
+                where = " in " + cls + "." + frame.getMethodName();
+                break;
+            }
+        }
+        double gib = Runtime.getRuntime().maxMemory() / (double) (1L << 30);
+        return String.format(java.util.Locale.ROOT, "out of memory: the Java heap (at most %.1f GiB) is full (%s%s); "
+                + "give Java more with CORTADO_JAVA_OPTS=-Xmx<size> (e.g. -Xmx%dg), or use a smaller --batch-size",
+                gib, e.getMessage(), where, Math.max(2, 2 * (int) Math.ceil(gib)));
     }
 }

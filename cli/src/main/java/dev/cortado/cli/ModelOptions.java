@@ -49,7 +49,8 @@ final class ModelOptions {
         if (text == null) {
             return null;
         }
-        String[] parts = text.toLowerCase().split("[x×]");
+        // -1 keeps a trailing empty part, so "5x" is refused rather than read as 5.
+        String[] parts = text.toLowerCase().split("[x×]", -1);
         try {
             int h = Integer.parseInt(parts[0].strip());
             int w = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : h;

@@ -103,15 +103,16 @@ final class ProgressDisplay implements TrainingListener {
 
     @Override
     public void onEpochEnd(Trainer trainer, EpochResult r) {
-        onEpoch(r);
+        onEpoch(r, trainer.position().batch() == 0);
     }
 
-    void onEpoch(EpochResult r) {
+    /** {@code whole}: the epoch ran to its end rather than to --max-iterations inside it. */
+    void onEpoch(EpochResult r, boolean whole) {
         if (barOpen) {
             err.println();
             barOpen = false;
         }
-        err.println(epochSummary(r, epochs));
+        err.println(epochSummary(r, epochs, whole));
         err.flush();
         epoch = -1;
         mark = clock.getAsLong();
@@ -140,10 +141,11 @@ final class ProgressDisplay implements TrainingListener {
         return b.toString();
     }
 
-    static String epochSummary(EpochResult r, int epochs) {
+    static String epochSummary(EpochResult r, int epochs, boolean whole) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "epoch %d/%d done in %.1f s: train loss %.4f acc %.2f%%", r.epoch() + 1, epochs, r.seconds(),
-                r.trainLoss(), 100 * r.trainAccuracy()));
+                "epoch %d/%d %s in %.1f s: train loss %.4f acc %.2f%%", r.epoch() + 1, epochs,
+                whole ? "done" : String.format(Locale.ROOT, "stopped at iteration %,d (--max-iterations)", r.iteration()),
+                r.seconds(), r.trainLoss(), 100 * r.trainAccuracy()));
         EvaluationResult v = r.validation();
         if (v != null) {
             b.append(String.format(Locale.ROOT, ", validation loss %.4f acc %.2f%% (top-5 %.2f%%)", v.loss(),

@@ -27,6 +27,7 @@ import dev.cortado.train.Trainer;
 import dev.cortado.train.TrainingCheckpoint;
 import dev.cortado.train.TrainingConfig;
 import dev.cortado.train.TrainingListener;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
@@ -57,7 +59,11 @@ final class TrainCommand implements Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(TrainCommand.class);
 
     /** Options about this invocation rather than the run: a recipe does not set them. */
-    static final Set<String> PER_INVOCATION = Set.of("recipe", "resume", "init-weights", "json");
+    static final Set<String> PER_INVOCATION = Set.of("recipe", "resume", "init-weights", "json", "overwrite");
+
+    /** The files of a run in its directory: a new run must not mix its own with another's. */
+    private static final List<String> RUN_FILES = List.of("last.safetensors", "best.safetensors", "metrics.csv",
+            "training.png");
 
     @Spec
     CommandSpec spec;
@@ -169,8 +175,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where checkpoints, metrics.csv and training.png go. Default: runs/<model>-<time>.")
     Path checkpointDir;
 
-    @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in this checkpoint.")
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in this checkpoint, with"
+            + " its settings (data, model, optimizer, schedule, ...); flags given with it override them (--epochs N"
+            + " extends the run).")
     Path resume;
+
+    @Option(names = "--overwrite", description = "Start a new run in a --checkpoint-dir that holds another run,"
+            + " replacing its checkpoints, metrics and plot.")
+    boolean overwrite;
 
     @Option(names = "--init-weights", paramLabel = "FILE", description = "Start from these weights (fine-tuning).")
     Path initWeights;
@@ -185,16 +197,44 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Progress progress = new Progress();
+        try {
+            return train(progress);
+        } catch (Exception | OutOfMemoryError e) {
+            if (json) {
+                // --json promises one object, also when the run fails: the error and what was reached.
+                Map<String, Object> failed = progress.reached();
+                failed.put("error", ExitCodes.classify(e).message());
+                JsonOutput.print(spec.commandLine().getOut(), failed);
+            }
+            throw e;
+        }
+    }
+
+    private int train(Progress progress) throws Exception {
+        SavedRunOptions saved = resume == null ? null : SavedRunOptions.read(resume);
         List<OptionLayers.Layer> layers = new ArrayList<>();
+        if (saved != null) {
+            layers.add(saved);
+        }
         if (recipe != null) {
             layers.add(TrainingRecipe.load(recipe));
         }
-        OptionLayers.apply(spec, layers, PER_INVOCATION);
+        Map<String, OptionLayers.Layer> sources = OptionLayers.apply(spec, layers, PER_INVOCATION);
+        if (saved != null) {
+            saved.checkOverrides(spec, sources);
+        }
         validate();
+        boolean defaultData = data == null;
+        data = (defaultData ? DataDirectory.defaultDirectory() : data).toAbsolutePath();
 
         // The data first: the model's input size and number of classes follow it.
-        TrainingInputs inputs = TrainingInputs.resolve(model.model, model.variables(), model.inputSize(),
-                data != null ? data : DataDirectory.defaultDirectory(), format, valSplit, seed);
+        TrainingInputs inputs = TrainingInputs.resolve(model.model, model.variables(), model.inputSize(), data,
+                defaultData, format, valSplit, seed);
+        if (inputs.validation() == null && (earlyStop != null || validateEvery != null)) {
+            throw new UserInputException((earlyStop != null ? "--early-stop" : "--validate-every") + " needs validation "
+                    + "data, but " + inputs.fullTrain().description() + " has no test split; add --val-split F");
+        }
         TrainingConfig config = trainingConfig(inputs.train().size());
         AugmentationPipeline trainTransform = augmentation(augment, inputs.sampleShape(), inputs.normalize());
         AugmentationPipeline evalTransform = AugmentationPipeline.of(inputs.normalize());
@@ -203,49 +243,58 @@ final class TrainCommand implements Callable<Integer> {
 
         try (Backend device = backend.open();
              Network network = Network.build(NetworkSpecs.from(inputs.model()), device, seed)) {
-            int outputs = network.outputShape().intSize();
-            if (outputs != inputs.fullTrain().numClasses()) {
-                throw new UserInputException("model " + inputs.modelName() + " has " + outputs + " outputs but "
-                        + inputs.fullTrain().description() + " has " + inputs.fullTrain().numClasses()
-                        + " classes; pass --classes " + inputs.fullTrain().numClasses());
-            }
+            checkModel(inputs, network);
             if (initWeights != null) {
                 TrainingCheckpoint.loadWeights(initWeights, network);
                 LOG.info("initialized the weights from {}", initWeights);
             }
             List<EpochResult> epochResults = new ArrayList<>();
             CheckpointSaver saver = new CheckpointSaver(runDir);
+            MetricsCsvLog metrics = new MetricsCsvLog(runDir.resolve("metrics.csv"));
             Trainer.Builder builder = Trainer.builder(network, inputs.train()).config(config).modelName(modelName)
                     .validationData(inputs.validation()).trainTransform(trainTransform).evalTransform(evalTransform)
                     .listener(new ProgressDisplay(spec.commandLine().getErr(), System.console() != null, System::nanoTime))
-                    .listener(new MetricsCsvLog(runDir.resolve("metrics.csv")))
+                    .listener(metrics)
                     .listener(new TrainingPlot(runDir.resolve("training.png"), modelName + " on "
-                            + inputs.dataDirectory().getFileName()))
-                    .listener(saver)
-                    .listener(new TrainingListener() {
-                        @Override
-                        public void onEpochEnd(Trainer t, EpochResult r) {
-                            epochResults.add(r);
-                        }
-                    });
+                            + inputs.dataDirectory().getFileName(), metrics.file()));
             if (earlyStop != null) {
                 builder.listener(new EarlyStopping(earlyStop, 0.0));
             }
+            // Last, so that the checkpoints it writes hold the other listeners' state after the epoch.
+            builder.listener(saver).listener(new TrainingListener() {
+                @Override
+                public void onEpochEnd(Trainer t, EpochResult r) {
+                    epochResults.add(r);
+                }
+            });
             CheckpointModel.metadata(inputs.modelName(), inputs.variables(), inputs.model(), inputs.normalize(),
                     inputs.classNames(), inputs.dataDirectory()).forEach(builder::metadata);
+            builder.metadata(SavedRunOptions.KEY, SavedRunOptions.metadata(spec, savedKeys()));
             try (Trainer trainer = builder.build()) {
+                progress.started(trainer, saver, runDir);
                 if (resume != null) {
-                    if (!Files.isRegularFile(resume)) {
-                        throw new UserInputException(resume + ": no such checkpoint to resume from");
-                    }
                     trainer.resume(resume);
+                    if (trainer.complete()) {
+                        spec.commandLine().getErr().printf("nothing to do: the run in %s finished at epoch %d (iteration"
+                                + " %d); pass --epochs with more than %d to train longer%n", resume, trainer.position()
+                                .epoch(), trainer.iteration(), trainer.position().epoch());
+                        if (json) {
+                            JsonOutput.print(spec.commandLine().getOut(), progress.reached());
+                        }
+                        return ExitCodes.OK;
+                    }
                 }
                 LOG.info("training {} ({} parameters) on {} ({} training images{}) with {}; run directory {}",
                         modelName, String.format(Locale.ROOT, "%,d", network.parameterCount()),
                         inputs.dataDirectory(), inputs.train().size(), inputs.validation() == null ? ""
                                 : ", " + inputs.validation().size() + " validation", device.name(), runDir);
                 long start = System.nanoTime();
-                trainer.fit();
+                try (Preemption preemption = Preemption.install(trainer, spec.commandLine().getErr())) {
+                    trainer.fit();
+                    if (preemption.caught() != null) {
+                        return stopped(trainer, saver, progress, preemption.caught());
+                    }
+                }
                 double seconds = (System.nanoTime() - start) / 1e9;
 
                 EvaluationResult testResult = null;
@@ -263,6 +312,76 @@ final class TrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** After a signal: the run's state saved (unless an epoch's end just saved it), and how to go on. */
+    private int stopped(Trainer trainer, CheckpointSaver saver, Progress progress, sun.misc.Signal signal)
+            throws IOException {
+        if (trainer.interrupted()) {
+            saver.saveLast(trainer);
+        }
+        spec.commandLine().getErr().printf("cortado train: stopped by SIG%s at epoch %d, iteration %,d; saved %s;"
+                        + " continue with: cortado train --resume %s%n", signal.getName(), trainer.position().epoch() + 1,
+                trainer.iteration(), saver.last(), saver.last());
+        if (json) {
+            Map<String, Object> reached = progress.reached();
+            reached.put("error", "stopped by SIG" + signal.getName());
+            JsonOutput.print(spec.commandLine().getOut(), reached);
+        }
+        return Preemption.exitCode(signal);
+    }
+
+    /** The options a checkpoint records: the run's settings, not where it is written nor this invocation's. */
+    private Set<String> savedKeys() {
+        Set<String> keys = new java.util.TreeSet<>();
+        spec.options().forEach(o -> keys.add(OptionLayers.key(o)));
+        keys.removeAll(PER_INVOCATION);
+        keys.removeAll(Set.of("checkpoint-dir", "help", "version"));
+        return keys;
+    }
+
+    /** The network must end in one score per class, and its declared size (if any) must be what was built. */
+    private static void checkModel(TrainingInputs inputs, Network network) {
+        int classes = inputs.fullTrain().numClasses();
+        int outputs = network.outputShape().intSize();
+        if (outputs != classes) {
+            throw new UserInputException("model " + inputs.modelName() + " has " + outputs + " outputs but "
+                    + inputs.fullTrain().description() + " has " + classes + " classes; pass --classes " + classes);
+        }
+        long declared = inputs.model().referenceParameters();
+        if (declared > 0 && inputs.variables().isEmpty() && declared != network.parameterCount()) {
+            LOG.warn("model {} has {} parameters, but its config declares 'parameters: {}'; check the config",
+                    inputs.modelName(), String.format(Locale.ROOT, "%,d", network.parameterCount()),
+                    String.format(Locale.ROOT, "%,d", declared));
+        }
+    }
+
+    /** What a run has reached, for the JSON object of a run that fails or has nothing to do. */
+    private static final class Progress {
+        private Trainer trainer;
+        private CheckpointSaver saver;
+        private Path runDir;
+
+        void started(Trainer t, CheckpointSaver s, Path dir) {
+            trainer = t;
+            saver = s;
+            runDir = dir;
+        }
+
+        Map<String, Object> reached() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            if (trainer != null) {
+                m.put("model", trainer.modelName());
+                m.put("epochs", trainer.position().epoch());
+                m.put("iterations", trainer.iteration());
+                EpochResult last = trainer.lastEpoch();
+                m.put("train_loss", last == null ? null : last.trainLoss());
+                m.put("best_validation_accuracy", saver.bestAccuracy());
+                m.put("checkpoint", saver.lastSaved() == null ? null : saver.lastSaved().toString());
+                m.put("metrics_csv", runDir.resolve("metrics.csv").toString());
+            }
+            return m;
+        }
+    }
+
     /** The summary on stdout, or with --json on stderr and the JSON object on stdout. */
     private void print(TrainResult result) {
         PrintWriter out = spec.commandLine().getOut();
@@ -276,6 +395,10 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Every range check of the options, once, after the layers have set them. */
     private void validate() {
+        if (resume != null && initWeights != null) {
+            throw new UserInputException("--resume and --init-weights exclude each other: --resume continues a run with"
+                    + " its weights and optimizer state, --init-weights starts a new run from a model's weights");
+        }
         positive("--epochs", epochs);
         positive("--batch-size", batchSize);
         if (maxIterations < 0) {
@@ -311,6 +434,24 @@ final class TrainCommand implements Callable<Integer> {
         if (weightDecay != null && !(weightDecay >= 0)) {
             throw new UserInputException("--weight-decay must be >= 0, got " + weightDecay);
         }
+        if (warmup != null && warmup < 0) {
+            throw new UserInputException("--warmup must be >= 0 schedule steps, got " + warmup);
+        }
+        OptimizerType type = OptimizerType.parse(optimizer);
+        if (momentum != null && momentum == 0 && (type == OptimizerType.MOMENTUM || type == OptimizerType.NESTEROV)) {
+            throw new UserInputException("--momentum 0 with --optimizer " + optimizer + " would be plain SGD; use"
+                    + " --optimizer sgd, or a momentum above 0");
+        }
+        float rate = optimizerSpec().learningRate();
+        if (minLr > rate) {
+            throw new UserInputException("--min-lr " + format(minLr) + " is above the learning rate " + rate
+                    + "; the schedule anneals down to --min-lr, so it must not exceed --lr");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (backend.threads != null && backend.threads > cores) {
+            LOG.warn("--threads {} is more than the {} cores of this machine; the extra threads only wait their turn",
+                    backend.threads, cores);
+        }
     }
 
     /** The training settings, for {@code trainSamples} images per epoch (the schedule's length follows them). */
@@ -343,7 +484,7 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null) {
             s = s.withLearningRate(lr.floatValue());
         }
-        if (momentum != null && (momentum > 0 || type != OptimizerType.MOMENTUM && type != OptimizerType.NESTEROV)) {
+        if (momentum != null) {
             s = s.withMomentum(momentum.floatValue());
         }
         if (weightDecay != null) {
@@ -357,14 +498,16 @@ final class TrainCommand implements Callable<Integer> {
         boolean smooth = type == ScheduleType.COSINE || type == ScheduleType.POLYNOMIAL;
         StepUnit unit = scheduleUnit != null ? StepUnit.parse(scheduleUnit) : smooth ? StepUnit.ITERATION : StepUnit.EPOCH;
         long warmupSteps = warmup == null ? 0 : warmup;
-        long total;
-        if (totalSteps != null) {
-            total = totalSteps;
-        } else {
-            // The whole run, less the warmup: the schedule starts its own step 0 after the warmup.
-            long run = unit == StepUnit.EPOCH ? epochs : epochs * Math.max(1, batchesPerEpoch);
-            total = Math.max(1, run - warmupSteps);
+        long perEpoch = Math.max(1, batchesPerEpoch);
+        long iterations = maxIterations > 0 ? Math.min(maxIterations, epochs * perEpoch) : epochs * perEpoch;
+        long run = unit == StepUnit.EPOCH ? (iterations + perEpoch - 1) / perEpoch : iterations;
+        if (warmupSteps >= run) {
+            throw new UserInputException("--warmup " + warmupSteps + " is as long as the whole run (" + run + " "
+                    + unit.toString().toLowerCase(Locale.ROOT) + "s); shorten it so the schedule has steps left");
         }
+        // The whole run (to --max-iterations when that ends it first), less the warmup: the schedule
+        // starts its own step 0 after the warmup.
+        long total = totalSteps != null ? totalSteps : run - warmupSteps;
         ScheduleSpec s = switch (type) {
             case CONSTANT -> ScheduleSpec.constant();
             case STEP -> {
@@ -412,13 +555,33 @@ final class TrainCommand implements Callable<Integer> {
         return AugmentationPipeline.of(steps);
     }
 
-    private Path runDirectory(String modelName) {
-        if (checkpointDir != null) {
-            return checkpointDir;
+    /** The run's directory: given, the resumed checkpoint's, or a new one under runs/. */
+    private Path runDirectory(String modelName) throws IOException {
+        Path dir = checkpointDir != null ? checkpointDir
+                : resume != null ? resume.toAbsolutePath().getParent() : null;
+        if (dir == null) {
+            return newRunDirectory(modelName);
         }
-        if (resume != null && resume.toAbsolutePath().getParent() != null) {
-            return resume.toAbsolutePath().getParent();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserInputException("--checkpoint-dir " + dir + " is a file, not a folder; name a folder for the "
+                    + "run's checkpoints, metrics and plot");
         }
+        List<String> present = RUN_FILES.stream().filter(f -> Files.exists(dir.resolve(f))).toList();
+        if (resume == null && !present.isEmpty()) {
+            if (!overwrite) {
+                throw new UserInputException("--checkpoint-dir " + dir + " already holds a run (" + String.join(", ",
+                        present) + "); continue it with --resume " + dir.resolve("last.safetensors") + ", choose "
+                        + "another folder, or pass --overwrite to replace it");
+            }
+            for (String f : present) {
+                Files.delete(dir.resolve(f));
+            }
+            LOG.info("--overwrite: removed the previous run's {} from {}", String.join(", ", present), dir);
+        }
+        return dir;
+    }
+
+    private static Path newRunDirectory(String modelName) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path dir = Path.of("runs", modelName + "-" + stamp);
         for (int i = 2; Files.exists(dir); i++) {

@@ -38,10 +38,12 @@ record TrainingInputs(String modelName, Map<String, String> variables, ModelConf
      * Opens {@code dataDirectory} for {@code modelName}.
      *
      * @param inputSize --input-size as {height, width}, or null
+     * @param defaultData whether the user left the data to the default (errors then point at --data)
      * @param validationSplit the fraction held out for validation, or null to validate on the test split
      */
     static TrainingInputs resolve(String modelName, Map<String, String> variables, int[] inputSize, Path dataDirectory,
-                                  String format, Double validationSplit, long seed) throws IOException {
+                                  boolean defaultData, String format, Double validationSplit, long seed)
+            throws IOException {
         Map<String, String> vars = new LinkedHashMap<>(variables);
         ModelConfig declared = ModelOptions.load(modelName, vars, null);
         DatasetFormat dataFormat = DataDirectory.format(dataDirectory, format);
@@ -52,6 +54,11 @@ record TrainingInputs(String modelName, Map<String, String> variables, ModelConf
         DatasetSplits splits = DataDirectory.open(dataDirectory, dataFormat, imageShape);
         Dataset fullTrain = splits.train();
         SampleShape dataShape = fullTrain.sampleShape();
+        if (dataShape.channels() != channels && defaultData) {
+            throw new UserInputException("model " + modelName + " takes " + channels + "-channel input, and the default "
+                    + "data " + fullTrain.description() + " has " + dataShape.channels() + "-channel images; pass --data"
+                    + " with a dataset of " + channels + "-channel images (e.g. CIFAR-10: cortado data download cifar10)");
+        }
         if (dataShape.channels() != channels) {
             throw new UserInputException("model " + modelName + " takes " + channels + "-channel input, but "
                     + fullTrain.description() + " has " + dataShape.channels() + "-channel images; choose a model for "

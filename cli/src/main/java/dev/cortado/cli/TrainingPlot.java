@@ -1,13 +1,14 @@
 package dev.cortado.cli;
 
+import dev.cortado.files.AtomicWrite;
 import dev.cortado.train.EpochResult;
+import dev.cortado.train.MetricsCsvLog;
 import dev.cortado.train.Trainer;
 import dev.cortado.train.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.jfree.chart.ChartUtils;
@@ -36,6 +37,8 @@ final class TrainingPlot implements TrainingListener {
 
     private final Path file;
     private final String title;
+    /** The run's metrics file, whose earlier epochs a resumed run draws too; null for none. */
+    private final Path metrics;
     private final PngWriter png;
     private boolean broken;
     private final XYSeries trainLoss = new XYSeries("training loss");
@@ -43,14 +46,33 @@ final class TrainingPlot implements TrainingListener {
     private final XYSeries trainAccuracy = new XYSeries("training accuracy");
     private final XYSeries validationAccuracy = new XYSeries("validation accuracy");
 
-    TrainingPlot(Path file, String title) {
-        this(file, title, (f, chart) -> ChartUtils.saveChartAsPNG(f.toFile(), chart, 900, 650));
+    TrainingPlot(Path file, String title, Path metrics) {
+        this(file, title, metrics, (f, chart) -> ChartUtils.saveChartAsPNG(f.toFile(), chart, 900, 650));
     }
 
-    TrainingPlot(Path file, String title, PngWriter png) {
+    TrainingPlot(Path file, String title, Path metrics, PngWriter png) {
         this.file = file;
         this.title = title;
+        this.metrics = metrics;
         this.png = png;
+    }
+
+    /** A resumed run's plot shows the whole run: the epochs before the resume come from the metrics file. */
+    @Override
+    public void onTrainingStart(Trainer trainer) {
+        if (metrics == null || trainer.position().epoch() == 0) {
+            return;
+        }
+        try {
+            for (MetricsCsvLog.Row r : MetricsCsvLog.read(metrics)) {
+                if (r.epoch() <= trainer.position().epoch()) {
+                    add(r.epoch(), r.trainLoss(), r.trainAccuracy(), r.validationLoss(), r.validationAccuracy());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read the earlier epochs from {} ({}); the plot shows the resumed epochs only", metrics,
+                    e.getMessage());
+        }
     }
 
     @Override
@@ -69,12 +91,16 @@ final class TrainingPlot implements TrainingListener {
     }
 
     void add(EpochResult r) {
-        int epoch = r.epoch() + 1;
-        trainLoss.addOrUpdate(epoch, r.trainLoss());
-        trainAccuracy.addOrUpdate(epoch, 100 * r.trainAccuracy());
-        if (r.validation() != null) {
-            validationLoss.addOrUpdate(epoch, r.validation().loss());
-            validationAccuracy.addOrUpdate(epoch, 100 * r.validation().top1());
+        add(r.epoch() + 1, r.trainLoss(), r.trainAccuracy(), r.validation() == null ? Double.NaN : r.validation().loss(),
+                r.validation() == null ? Double.NaN : r.validation().top1());
+    }
+
+    private void add(int epoch, double loss, double accuracy, double validationLossValue, double validationTop1) {
+        trainLoss.addOrUpdate(epoch, loss);
+        trainAccuracy.addOrUpdate(epoch, 100 * accuracy);
+        if (!Double.isNaN(validationTop1)) {
+            validationLoss.addOrUpdate(epoch, validationLossValue);
+            validationAccuracy.addOrUpdate(epoch, 100 * validationTop1);
         }
     }
 
@@ -87,9 +113,7 @@ final class TrainingPlot implements TrainingListener {
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            png.write(tmp, chart);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicWrite.write(file, tmp -> png.write(tmp, chart));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the training plot " + file + ": " + e.getMessage(), e);
         }
@@ -101,6 +125,10 @@ final class TrainingPlot implements TrainingListener {
         data.addSeries(validation);
         NumberAxis axis = new NumberAxis(label);
         axis.setAutoRangeIncludesZero(false);
-        return new XYPlot(data, null, axis, new XYLineAndShapeRenderer(true, true));
+        XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
+        // JFreeChart's second default colour is a pale yellow that vanishes on white.
+        lines.setSeriesPaint(0, new java.awt.Color(0x1f, 0x77, 0xb4));
+        lines.setSeriesPaint(1, new java.awt.Color(0xd6, 0x27, 0x28));
+        return new XYPlot(data, null, axis, lines);
     }
 }

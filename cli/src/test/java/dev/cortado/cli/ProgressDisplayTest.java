@@ -23,7 +23,7 @@ class ProgressDisplayTest {
             clock.addAndGet(1_000_000_000L);
             p.onIteration(new IterationResult(0, b + 1, b, 20, 10, 0.5f, 8, 0.1f, 1f, false));
         }
-        p.onEpoch(new EpochResult(0, 20, 0.5, 0.8, 10.0, 20.0, null));
+        p.onEpoch(new EpochResult(0, 20, 0.5, 0.8, 10.0, 20.0, null), true);
         String[] lines = text.toString().split("\n");
         assertEquals(11, lines.length, text.toString());
         assertFalse(text.toString().contains("\r"));

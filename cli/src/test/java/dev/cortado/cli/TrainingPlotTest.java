@@ -22,7 +22,7 @@ class TrainingPlotTest {
     @Test
     void eachEpochRewritesThePng() throws Exception {
         Path png = dir.resolve("plot.png");
-        TrainingPlot plot = new TrainingPlot(png, "lenet5");
+        TrainingPlot plot = new TrainingPlot(png, "lenet5", null);
         plot.onEpochEnd(null, epoch(0));
         plot.onEpochEnd(null, epoch(1));
         byte[] header = Files.readAllBytes(png);
@@ -35,7 +35,7 @@ class TrainingPlotTest {
     @Test
     void aPlotThatCannotBeDrawnIsDroppedWithoutStoppingTraining() {
         AtomicInteger attempts = new AtomicInteger();
-        TrainingPlot plot = new TrainingPlot(dir.resolve("plot.png"), "lenet5", (file, chart) -> {
+        TrainingPlot plot = new TrainingPlot(dir.resolve("plot.png"), "lenet5", null, (file, chart) -> {
             attempts.incrementAndGet();
             throw new UnsatisfiedLinkError("libfontmanager.so: libharfbuzz.so.0: cannot open shared object file");
         });

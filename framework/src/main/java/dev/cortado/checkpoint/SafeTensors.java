@@ -1,5 +1,6 @@
 package dev.cortado.checkpoint;
 
+import dev.cortado.files.AtomicWrite;
 import dev.cortado.json.Json;
 import dev.cortado.tensor.Shape;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -62,8 +61,7 @@ public final class SafeTensors {
         byte[] header = header(tensors, metadata);
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
-        Path temp = dir.resolve("." + target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        Path temp = AtomicWrite.temporaryFor(target);
         boolean moved = false;
         try {
             try (FileChannel fc = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -86,12 +84,12 @@ public final class SafeTensors {
                 }
                 fc.force(true);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicWrite.commit(temp, target);
             moved = true;
         } finally {
             if (!moved) {
                 try {
-                    Files.deleteIfExists(temp);
+                    AtomicWrite.discard(temp);
                 } catch (IOException cleanup) {
                     LOG.warn("could not remove the temporary file {}: {}", temp, cleanup.getMessage());
                 }

@@ -1,5 +1,7 @@
 package dev.cortado.train;
 
+import java.util.Map;
+
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -9,6 +11,8 @@ import org.apache.logging.log4j.Logger;
  */
 public final class EarlyStopping implements TrainingListener {
     private static final Logger LOG = LogManager.getLogger(EarlyStopping.class);
+    static final String BEST_KEY = "early_stopping.best";
+    static final String WAITED_KEY = "early_stopping.epochs_without_improvement";
 
     private final int patience;
     private final double minDelta;
@@ -21,6 +25,20 @@ public final class EarlyStopping implements TrainingListener {
         }
         this.patience = patience;
         this.minDelta = minDelta;
+    }
+
+    @Override
+    public Map<String, String> checkpointState() {
+        return best == Double.NEGATIVE_INFINITY ? Map.of()
+                : Map.of(BEST_KEY, Double.toString(best), WAITED_KEY, Integer.toString(epochsWithoutImprovement));
+    }
+
+    @Override
+    public void restoreState(Map<String, String> metadata) {
+        if (metadata.containsKey(BEST_KEY)) {
+            best = Double.parseDouble(metadata.get(BEST_KEY));
+            epochsWithoutImprovement = Integer.parseInt(metadata.getOrDefault(WAITED_KEY, "0"));
+        }
     }
 
     @Override

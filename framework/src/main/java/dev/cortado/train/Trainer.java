@@ -53,7 +53,8 @@ public final class Trainer implements AutoCloseable {
     private long seed;
     private LoaderPosition position = LoaderPosition.START;
     private long iteration;
-    private boolean stopRequested;
+    /** Set by listeners, and by a signal handler on another thread. */
+    private volatile boolean stopRequested;
     private EpochResult lastEpoch;
 
     private Trainer(Builder b) {
@@ -85,7 +86,13 @@ public final class Trainer implements AutoCloseable {
                 .seed(seed).dropLast(config.dropLast()).augmentation(trainTransform).build()) {
             loader.seek(position);
             while (!finished()) {
-                lastEpoch = runEpoch(loader);
+                EpochResult epoch = runEpoch(loader);
+                if (interrupted()) {
+                    // Stopped inside an epoch (a signal): no epoch end, no validation of part of an epoch;
+                    // the caller saves the state, and a resume continues at the next sample.
+                    break;
+                }
+                lastEpoch = epoch;
                 listeners.forEach(l -> l.onEpochEnd(this, lastEpoch));
             }
         }
@@ -93,8 +100,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     private boolean finished() {
-        return stopRequested || position.epoch() >= config.epochs()
-                || (config.maxIterations() > 0 && iteration >= config.maxIterations());
+        return stopRequested || complete();
     }
 
     private EpochResult runEpoch(DataLoader loader) {
@@ -188,6 +194,11 @@ public final class Trainer implements AutoCloseable {
         stopRequested = true;
     }
 
+    /** Whether {@link #stop()} ended the run inside an epoch, which then had no epoch end. */
+    public boolean interrupted() {
+        return stopRequested && position.batch() != 0;
+    }
+
     /** Writes the complete training state to {@code file} atomically (see {@link TrainingCheckpoint}). */
     public void saveCheckpoint(Path file) throws IOException {
         TrainingCheckpoint.write(file, this, seed);
@@ -199,6 +210,7 @@ public final class Trainer implements AutoCloseable {
         position = s.position();
         iteration = s.iteration();
         seed = s.seed();
+        listeners.forEach(l -> l.restoreState(s.metadata()));
         LOG.info("resumed from {} at epoch {}, iteration {}", file, position.epoch() + 1, iteration);
     }
 
@@ -221,6 +233,19 @@ public final class Trainer implements AutoCloseable {
     /** Extra checkpoint metadata, such as the model overrides the command line used. */
     public Map<String, String> extraMetadata() {
         return extraMetadata;
+    }
+
+    /** The listeners' state to save with the training state (see {@link TrainingListener#checkpointState()}). */
+    Map<String, String> listenerState() {
+        Map<String, String> state = new LinkedHashMap<>();
+        listeners.forEach(l -> state.putAll(l.checkpointState()));
+        return state;
+    }
+
+    /** Whether the configured epochs or iterations are all done: a resumed finished run has nothing to do. */
+    public boolean complete() {
+        return position.epoch() >= config.epochs()
+                || (config.maxIterations() > 0 && iteration >= config.maxIterations());
     }
 
     /** The run's seed: the configured one, or the one a resumed checkpoint recorded. */

@@ -32,7 +32,7 @@ public final class TrainingCheckpoint {
     }
 
     /** Where a resumed run continues. */
-    record State(LoaderPosition position, long iteration, long seed) {
+    record State(LoaderPosition position, long iteration, long seed, Map<String, String> metadata) {
     }
 
     static void write(Path file, Trainer trainer, long seed) throws IOException {
@@ -54,6 +54,7 @@ public final class TrainingCheckpoint {
         meta.put(CheckpointLayout.LOADER_KEY, Json.write(orderedMap("epoch", p.epoch(), "batch", p.batch(), "seed", seed,
                 "batch_size", trainer.config().batchSize())));
         meta.putAll(trainer.extraMetadata());
+        trainer.listenerState().forEach(meta::put);
         SafeTensors.write(file, tensors, meta);
     }
 
@@ -98,7 +99,8 @@ public final class TrainingCheckpoint {
         Map<String, Object> loader = jsonObject(file, meta, CheckpointLayout.LOADER_KEY);
         Map<String, Object> rng = jsonObject(file, meta, CheckpointLayout.RNG_KEY);
         return new State(new LoaderPosition(integer(file, loader, "epoch"), integer(file, loader, "batch")),
-                Long.parseLong(meta.getOrDefault(CheckpointLayout.ITERATION_KEY, "0")), ((Number) rng.get("seed")).longValue());
+                Long.parseLong(meta.getOrDefault(CheckpointLayout.ITERATION_KEY, "0")), ((Number) rng.get("seed")).longValue(),
+                meta);
     }
 
     /**
