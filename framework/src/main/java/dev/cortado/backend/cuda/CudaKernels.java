@@ -61,7 +61,7 @@ final class CudaKernels implements AutoCloseable {
 
     /**
      * --fmad=false: the kernels are memory-bound, so separate multiply and add cost nothing, and they keep
-     * the device's results equal to the host build of the same math (KernelMathHostTest).
+     * the device's results equal to the host build of the same math (cuda-kernels' KernelMathHostTest).
      */
     List<String> options() {
         return List.of("--gpu-architecture=" + architecture(), "--fmad=false");

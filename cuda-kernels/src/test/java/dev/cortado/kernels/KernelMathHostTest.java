@@ -1,15 +1,8 @@
-package dev.cortado.backend.cuda;
+package dev.cortado.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.cortado.backend.Backend;
-import dev.cortado.backend.BackendsUnderTest;
-import dev.cortado.backend.CounterRng;
-import dev.cortado.backend.OptimizerOps;
-import dev.cortado.backend.OptimizerUpdate;
-import dev.cortado.tensor.Shape;
-import dev.cortado.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,17 +19,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The kernels' element math, compiled for the host with g++ from the very headers NVRTC compiles for the
- * device ({@code __host__}, {@code __device__} and {@code __forceinline__} defined away), run on random
- * inputs and compared with Java: the optimizer updates with the CPU backend's {@link dev.cortado.backend.OptimizerOps}
- * evaluated in float in the same order, {@link CounterRng} itself for dropout, and the stable loss and
- * activation formulas. Relative differences must stay under 1e-6 (the float updates are in fact
- * bit-identical: IEEE float arithmetic and a correctly rounded sqrt on both sides, no FMA contraction on
- * x86-64 without -march).
+ * The kernels' math, compiled for the host with g++ from the very headers NVRTC compiles for the device
+ * ({@code __host__}, {@code __device__} and {@code __forceinline__} defined away), run on random inputs
+ * and compared with Java references written beside it: the optimizer updates in float, with the same
+ * operations in the same order as the CPU backend's loops (whose results OptimizerConformanceTest pins to
+ * the lecture decks' worked values); SplitMix64 and its published test vectors for dropout (the CPU
+ * backend's CounterRng draws the same sequence); and the stable loss and activation formulas in double.
+ * Relative differences must stay under 1e-6 (the float updates are in fact bit-identical: IEEE float
+ * arithmetic and a correctly rounded sqrt on both sides, no FMA contraction on x86-64 without -march).
  */
 class KernelMathHostTest {
     private static final double RELATIVE = 1e-6;
     private static final int SAMPLES = 200;
+    /** The headers as the kernels module ships them (its main resources). */
+    private static final String HEADERS = "/dev/cortado/kernels/";
     private static Path driver;
 
     @BeforeAll
@@ -44,11 +40,12 @@ class KernelMathHostTest {
         Assumptions.assumeTrue(onPath("g++"), "g++ is not installed: the host test of the kernel math headers is skipped");
         for (String name : List.of("cortado_common.cuh", "optimizer_math.cuh", "dropout_rng.cuh", "loss_math.cuh",
                 "activation_math.cuh")) {
-            String text = KernelSources.readResource(name);
-            if (text == null) {
-                fail("kernel header " + name + " is missing from the cortado-cuda-kernels resources");
+            try (InputStream in = KernelMathHostTest.class.getResourceAsStream(HEADERS + name)) {
+                if (in == null) {
+                    fail("kernel header " + name + " is missing from the resources under " + HEADERS);
+                }
+                Files.write(dir.resolve(name), in.readAllBytes());
             }
-            Files.writeString(dir.resolve(name), text);
         }
         try (InputStream in = KernelMathHostTest.class.getResourceAsStream("math_host_driver.cpp")) {
             Files.write(dir.resolve("math_host_driver.cpp"), in.readAllBytes());
@@ -100,9 +97,18 @@ class KernelMathHostTest {
         String[] parts = line.trim().split(" ");
         float[] v = new float[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            v[i] = Float.parseFloat(parts[i]);
+            v[i] = (float) number(parts[i]);
         }
         return v;
+    }
+
+    /** A number as printf's %a writes it, nan and inf included (Java spells them NaN and Infinity). */
+    private static double number(String text) {
+        String t = text.trim();
+        if (t.matches("[-+]?nan")) {
+            return Double.NaN;
+        }
+        return Double.parseDouble(t.replace("inf", "Infinity"));
     }
 
     private static void assertRelativelyClose(String what, float[] expected, float[] actual) {
@@ -126,30 +132,71 @@ class KernelMathHostTest {
         }
     }
 
-    /** Runs one update on 1-element tensors of the CPU backend; returns the weight then each state value. */
-    private static float[] cpu(java.util.function.Consumer<Tensor[]> update, float w, float g, float... state) {
-        Backend b = BackendsUnderTest.reference();
-        Tensor[] t = new Tensor[2 + state.length];
-        t[0] = b.upload(Shape.of(1), w);
-        t[1] = b.upload(Shape.of(1), g);
-        for (int i = 0; i < state.length; i++) {
-            t[2 + i] = b.upload(Shape.of(1), state[i]);
+    /**
+     * The updates of one element in float, each the CPU backend's loop body (CpuOptimizers): the same
+     * operations in the same order, the square root correctly rounded as sqrtf. Each returns the weight,
+     * then the state values.
+     */
+    private static final class OptimizerReference {
+        static float sqrt(float x) {
+            return (float) Math.sqrt(x);
         }
-        update.accept(t);
-        float[] out = new float[1 + state.length];
-        out[0] = b.download(t[0])[0];
-        for (int i = 0; i < state.length; i++) {
-            out[1 + i] = b.download(t[2 + i])[0];
+
+        static float[] sgd(float w, float g, float lr, float wd) {
+            float dx = g + wd * w;
+            return new float[] {w - lr * dx};
         }
-        for (Tensor x : t) {
-            x.close();
+
+        static float[] momentum(float w, float v, float g, float lr, float rho, boolean nesterov, float wd) {
+            float dx = g + wd * w;
+            float vNew = rho * v - lr * dx;
+            return new float[] {nesterov ? w + (-rho * v + (1 + rho) * vNew) : w + vNew, vNew};
         }
-        return out;
+
+        static float[] adaGrad(float w, float cache, float g, float lr, float eps, float wd) {
+            float dx = g + wd * w;
+            float c = cache + dx * dx;
+            return new float[] {w - lr * dx / (sqrt(c) + eps), c};
+        }
+
+        static float[] adaDelta(float w, float sqGrad, float sqDelta, float g, float lr, float rho, float eps,
+                                float wd) {
+            float dx = g + wd * w;
+            float g2 = rho * sqGrad + (1 - rho) * dx * dx;
+            float delta = -sqrt(sqDelta + eps) / sqrt(g2 + eps) * dx;
+            float d2 = rho * sqDelta + (1 - rho) * delta * delta;
+            return new float[] {w + lr * delta, g2, d2};
+        }
+
+        static float[] rmsProp(float w, float cache, float g, float lr, float rho, float eps, float wd) {
+            float dx = g + wd * w;
+            float c = rho * cache + (1 - rho) * dx * dx;
+            return new float[] {w - lr * dx / (sqrt(c) + eps), c};
+        }
+
+        static float[] adam(float w, float m, float v, float g, float lr, float beta1, float beta2, float eps,
+                            float wd, boolean decoupled, float bc1, float bc2) {
+            float x = w;
+            float dx = g;
+            if (decoupled) {
+                x = x - lr * wd * x;
+            } else {
+                dx = dx + wd * x;
+            }
+            float m1 = beta1 * m + (1 - beta1) * dx;
+            float m2 = beta2 * v + (1 - beta2) * dx * dx;
+            float mHat = m1 / bc1;
+            float vHat = m2 / bc2;
+            return new float[] {x - lr * mHat / (sqrt(vHat) + eps), m1, m2};
+        }
+
+        static float l1Gradient(float g, float w, float strength) {
+            return g + strength * Math.signum(w);
+        }
     }
 
     @Test
-    void optimizerUpdatesMatchTheCpuBackend() throws Exception {
-        OptimizerOps ops = BackendsUnderTest.reference().optimizers();
+    void optimizerUpdatesMatchTheirFloatReferences() throws Exception {
         SplittableRandom r = new SplittableRandom(42);
         List<String> commands = new ArrayList<>();
         List<float[]> expected = new ArrayList<>();
@@ -165,70 +212,91 @@ class KernelMathHostTest {
             float wd = s % 2 == 0 ? 0f : 5e-4f;
 
             commands.add(cmd("sgd", w, g, lr, wd));
-            expected.add(cpu(t -> ops.sgd(t[0], t[1], new OptimizerUpdate.Sgd(lr, wd)), w, g));
+            expected.add(OptimizerReference.sgd(w, g, lr, wd));
 
             for (int nesterov = 0; nesterov < 2; nesterov++) {
-                boolean n = nesterov == 1;
                 commands.add(cmd("momentum", w, sv, g, lr, rho, nesterov, wd));
-                expected.add(cpu(t -> ops.momentum(t[0], t[1], t[2], new OptimizerUpdate.Momentum(lr, rho, n, wd)),
-                        w, g, sv));
+                expected.add(OptimizerReference.momentum(w, sv, g, lr, rho, nesterov == 1, wd));
             }
 
             commands.add(cmd("adagrad", w, st1, g, lr, eps, wd));
-            expected.add(cpu(t -> ops.adaGrad(t[0], t[1], t[2], new OptimizerUpdate.AdaGrad(lr, eps, wd)), w, g, st1));
+            expected.add(OptimizerReference.adaGrad(w, st1, g, lr, eps, wd));
 
             commands.add(cmd("adadelta", w, st1, st2, g, 1f, rho, 1e-6f, wd));
-            expected.add(cpu(t -> ops.adaDelta(t[0], t[1], t[2], t[3], new OptimizerUpdate.AdaDelta(1f, rho, 1e-6f, wd)),
-                    w, g, st1, st2));
+            expected.add(OptimizerReference.adaDelta(w, st1, st2, g, 1f, rho, 1e-6f, wd));
 
             commands.add(cmd("rmsprop", w, st1, g, lr, rho, eps, wd));
-            expected.add(cpu(t -> ops.rmsProp(t[0], t[1], t[2], new OptimizerUpdate.RmsProp(lr, rho, eps, wd)), w, g, st1));
+            expected.add(OptimizerReference.rmsProp(w, st1, g, lr, rho, eps, wd));
 
             long step = 1 + r.nextInt(1000);
             float b1 = 0.9f;
             float b2 = 0.999f;
-            // The kernel receives the bias corrections; the CPU backend computes them from the step the same way.
+            // The kernel receives the bias corrections, computed once per step in double by the host.
             float bc1 = (float) (1 - Math.pow(b1, step));
             float bc2 = (float) (1 - Math.pow(b2, step));
             for (int decoupled = 0; decoupled < 2; decoupled++) {
-                boolean d = decoupled == 1;
                 commands.add(cmd("adam", w, sv, st1, g, lr, b1, b2, eps, wd, decoupled, bc1, bc2));
-                expected.add(cpu(t -> ops.adam(t[0], t[1], t[2], t[3],
-                        new OptimizerUpdate.Adam(lr, b1, b2, eps, wd, d, step)), w, g, sv, st1));
+                expected.add(OptimizerReference.adam(w, sv, st1, g, lr, b1, b2, eps, wd, decoupled == 1, bc1, bc2));
             }
 
             commands.add(cmd("l1", g, w, 1e-3f));
-            // The gradient rides in the state slot, since addL1Gradient writes it: result [w, g + λ·sign(w)].
-            float[] l1 = cpu(t -> ops.addL1Gradient(t[0], 1e-3f, t[2]), w, 0f, g);
-            expected.add(new float[] {l1[1]});
+            expected.add(new float[] {OptimizerReference.l1Gradient(g, w, 1e-3f)});
         }
         commands.add(cmd("l1", 0.5f, 0f, 1e-3f));
         expected.add(new float[] {0.5f}); // sign(0) = 0: no L1 pull on a zero weight
         check(commands, expected);
     }
 
+    /** SplitMix64's output for state seed + (index+1)·γ (Steele, Lea and Flood 2014), as CounterRng.hash. */
+    private static long splitMix64(long seed, long index) {
+        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * SplitMix64's published test vectors: the first five outputs from seed 1234567 (the reference
+     * implementation's), and the first from seed 0. Draw i of the sequence is the kernels' hash of index i.
+     */
     @Test
-    void dropoutDrawsTheSameMaskAsCounterRng() throws Exception {
+    void dropoutHashIsSplitMix64WithItsPublishedVectors() throws Exception {
+        String[] fromSeed1234567 = {"6457827717110365317", "3203168211198807973", "9817491932198370423",
+                "4593380528125082431", "16408922859458223821"};
+        List<String> commands = new ArrayList<>();
+        for (int i = 0; i < fromSeed1234567.length; i++) {
+            commands.add(cmd("rng", 1234567, i, 0.5f, 2f));
+        }
+        commands.add(cmd("rng", 0, 0, 0.5f, 2f));
+        List<String> lines = run(commands);
+        for (int i = 0; i < fromSeed1234567.length; i++) {
+            assertEquals(fromSeed1234567[i], lines.get(i).split(" ")[0], "draw " + i + " from seed 1234567");
+            assertEquals(fromSeed1234567[i], Long.toUnsignedString(splitMix64(1234567, i)), "the Java reference too");
+        }
+        assertEquals(Long.toUnsignedString(0xE220A8397B1DCDAFL), lines.get(5).split(" ")[0], "first draw from seed 0");
+    }
+
+    @Test
+    void dropoutMaskIsTheTop24BitsOfTheHashAgainstP() throws Exception {
         SplittableRandom r = new SplittableRandom(7);
         List<String> commands = new ArrayList<>();
-        List<long[]> expected = new ArrayList<>();
+        List<long[]> inputs = new ArrayList<>();
         float p = 0.3f;
         float scale = 1f / (1f - p);
         for (int s = 0; s < SAMPLES; s++) {
             long seed = s < 3 ? s - 1 : r.nextLong();   // includes seed -1: all 64 bits set
             long index = s < 3 ? (1L << 40) + s : r.nextLong(1L << 33);
             commands.add(cmd("rng", Long.toUnsignedString(seed), index, p, scale));
-            expected.add(new long[] {seed, index});
+            inputs.add(new long[] {seed, index});
         }
         List<String> lines = run(commands);
         for (int i = 0; i < commands.size(); i++) {
             String[] parts = lines.get(i).split(" ");
-            long seed = expected.get(i)[0];
-            long index = expected.get(i)[1];
-            assertEquals(Long.toUnsignedString(CounterRng.hash(seed, index)), parts[0], commands.get(i));
-            float u = CounterRng.uniform(seed, index);
-            assertEquals(u, Float.parseFloat(parts[1]), 0f, commands.get(i));
-            assertEquals(u >= p ? scale : 0f, Float.parseFloat(parts[2]), 0f, commands.get(i));
+            long hash = splitMix64(inputs.get(i)[0], inputs.get(i)[1]);
+            assertEquals(Long.toUnsignedString(hash), parts[0], commands.get(i));
+            float u = (hash >>> 40) * 0x1.0p-24f;
+            assertEquals(u, (float) number(parts[1]), 0f, commands.get(i));
+            assertEquals(u >= p ? scale : 0f, (float) number(parts[2]), 0f, commands.get(i));
         }
     }
 
@@ -346,11 +414,11 @@ class KernelMathHostTest {
     }
 
     /**
-     * The label rule of softmax_xent_rows and topk_hits against the CPU backend's: an integer in
-     * [0, classes), NaN and fractions refused; and the NaN the kernels mark a bad row with is a NaN.
+     * The label rule of softmax_xent_rows and topk_hits, the CPU backend's (LossOps.checkClassIndices): an
+     * integer in [0, classes), NaN and fractions refused; and the NaN the kernels mark a bad row with is a NaN.
      */
     @Test
-    void classIndexRuleMatchesTheCpuBackend() throws Exception {
+    void classIndexRuleIsAnIntegerInRange() throws Exception {
         float[] labels = {0f, 2f, 9f, 10f, -1f, 2.5f, -0f, Float.NaN, Float.POSITIVE_INFINITY, 1e10f};
         List<String> commands = new ArrayList<>();
         List<float[]> expected = new ArrayList<>();
