@@ -1,6 +1,7 @@
 package dev.cortado.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -24,9 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * and compared with Java references written beside it: the optimizer updates in float, with the same
  * operations in the same order as the CPU backend's loops (whose results OptimizerConformanceTest pins to
  * the lecture decks' worked values); SplitMix64 and its published test vectors for dropout (the CPU
- * backend's CounterRng draws the same sequence); and the stable loss and activation formulas in double.
- * Relative differences must stay under 1e-6 (the float updates are in fact bit-identical: IEEE float
- * arithmetic and a correctly rounded sqrt on both sides, no FMA contraction on x86-64 without -march).
+ * backend's CounterRng draws the same sequence); the stable loss and activation formulas in double; and
+ * the element, index, reduction and row rules of tensor_ops.cu. Relative differences must stay under 1e-6
+ * (the float updates are in fact bit-identical: IEEE float arithmetic and a correctly rounded sqrt on both
+ * sides, no FMA contraction on x86-64 without -march); indices, rules and double sums must match exactly.
+ * The block-wide tree reduction itself needs a GPU: the CUDA backend's conformance tests check it there.
  */
 class KernelMathHostTest {
     private static final double RELATIVE = 1e-6;
@@ -39,7 +43,7 @@ class KernelMathHostTest {
     static void compileDriver(@TempDir Path dir) throws IOException, InterruptedException {
         Assumptions.assumeTrue(onPath("g++"), "g++ is not installed: the host test of the kernel math headers is skipped");
         for (String name : List.of("cortado_common.cuh", "optimizer_math.cuh", "dropout_rng.cuh", "loss_math.cuh",
-                "activation_math.cuh")) {
+                "activation_math.cuh", "tensor_math.cuh")) {
             try (InputStream in = KernelMathHostTest.class.getResourceAsStream(HEADERS + name)) {
                 if (in == null) {
                     fail("kernel header " + name + " is missing from the resources under " + HEADERS);
@@ -428,5 +432,246 @@ class KernelMathHostTest {
             expected.add(new float[] {cpu ? 1f : 0f, 1f});
         }
         check(commands, expected);
+    }
+
+    // ---- tensor_math.cuh: the math of tensor_ops.cu ----
+
+    /** Same value, NaN included (C prints NaN as nan or -nan; either is a NaN). */
+    private static void assertSameFloat(float expected, float actual, String what) {
+        if (!(Float.isNaN(expected) && Float.isNaN(actual))) {
+            assertEquals(expected, actual, 0f, what);
+        }
+    }
+
+    @Test
+    void clampKeepsNanAndOtherwiseBoundsTheValue() throws Exception {
+        SplittableRandom r = new SplittableRandom(13);
+        List<float[]> cases = new ArrayList<>(List.of(
+                new float[] {Float.NaN, -1f, 1f}, new float[] {Float.POSITIVE_INFINITY, -1f, 1f},
+                new float[] {Float.NEGATIVE_INFINITY, -1f, 1f}, new float[] {1f, -1f, 1f}, new float[] {-0f, 0f, 0f}));
+        for (int s = 0; s < SAMPLES; s++) {
+            float lo = (float) r.nextDouble(-2, 1);
+            cases.add(new float[] {(float) r.nextDouble(-3, 3), lo, lo + (float) r.nextDouble(0, 2)});
+        }
+        List<String> commands = new ArrayList<>();
+        for (float[] c : cases) {
+            commands.add(cmd("clamp", c[0], c[1], c[2]));
+        }
+        List<String> lines = run(commands);
+        for (int i = 0; i < cases.size(); i++) {
+            float v = cases.get(i)[0];
+            float lo = cases.get(i)[1];
+            float hi = cases.get(i)[2];
+            float expected = Float.isNaN(v) ? v : Math.min(Math.max(v, lo), hi);
+            assertSameFloat(expected, parse(lines.get(i))[0], commands.get(i));
+        }
+    }
+
+    /**
+     * In a [N, C, S] tensor, channel c's j-th element (j in [0, N·S)) lies in channel c, and walking j over
+     * [0, N·S) for every c visits each element exactly once: the per-channel reductions miss and repeat nothing.
+     */
+    @Test
+    void channelIndexingVisitsEachElementOfEachChannelOnce() throws Exception {
+        int[][] shapes = {{1, 1, 1}, {2, 3, 4}, {3, 5, 1}, {1, 7, 9}, {4, 2, 6}};
+        for (int[] shape : shapes) {
+            int n = shape[0];
+            int channels = shape[1];
+            int spatial = shape[2];
+            long size = (long) n * channels * spatial;
+            List<String> commands = new ArrayList<>();
+            for (int c = 0; c < channels; c++) {
+                for (int j = 0; j < n * spatial; j++) {
+                    commands.add(cmd("channel_element", j, c, channels, spatial));
+                }
+            }
+            for (long i = 0; i < size; i++) {
+                commands.add(cmd("channel_of", i, channels, spatial));
+            }
+            List<String> lines = run(commands);
+            boolean[] seen = new boolean[(int) size];
+            int line = 0;
+            for (int c = 0; c < channels; c++) {
+                for (int j = 0; j < n * spatial; j++) {
+                    int element = Integer.parseInt(lines.get(line++));
+                    String what = "channel " + c + " element " + j + " of " + Arrays.toString(shape);
+                    assertEquals(c, (element / spatial) % channels, what + " lies in its channel");
+                    assertFalse(seen[element], what + " is visited once");
+                    seen[element] = true;
+                }
+            }
+            for (long i = 0; i < size; i++) {
+                assertEquals((i / spatial) % channels, Long.parseLong(lines.get(line++)), "channel of element " + i);
+            }
+        }
+    }
+
+    /** Concatenating parts of 2, 1 and 3 channels along dimension 1 fills the whole once, each part at its offset. */
+    @Test
+    void partsOfAChannelConcatFillTheWholeOnce() throws Exception {
+        int n = 3;
+        int spatial = 5;
+        int[] partChannels = {2, 1, 3};
+        int whole = 6;
+        List<String> commands = new ArrayList<>();
+        for (int p = 0, offset = 0; p < partChannels.length; offset += partChannels[p], p++) {
+            for (long i = 0; i < (long) n * partChannels[p] * spatial; i++) {
+                commands.add(cmd("part_in_whole", i, whole, partChannels[p], offset, spatial));
+            }
+        }
+        List<String> lines = run(commands);
+        boolean[] seen = new boolean[n * whole * spatial];
+        int line = 0;
+        for (int p = 0, offset = 0; p < partChannels.length; offset += partChannels[p], p++) {
+            for (long i = 0; i < (long) n * partChannels[p] * spatial; i++) {
+                int w = Integer.parseInt(lines.get(line++));
+                long batch = i / ((long) partChannels[p] * spatial);
+                long channel = (i / spatial) % partChannels[p];
+                String what = "part " + p + " element " + i;
+                assertEquals(batch, w / (whole * spatial), what + ": same batch index");
+                assertEquals(offset + channel, (w / spatial) % whole, what + ": channel moved by the offset");
+                assertEquals(i % spatial, w % spatial, what + ": same position");
+                assertFalse(seen[w], what + " lands where no other element does");
+                seen[w] = true;
+            }
+        }
+        assertEquals(seen.length, line, "every element of the whole is filled");
+    }
+
+    /**
+     * Both passes of a reduction over one partial, against Java in double in the same order: sums exact,
+     * the maximum NaN-propagating like Math.max, sums of squares summed as sums; no elements give 0 or -inf.
+     */
+    @Test
+    void reductionsMatchDoubleArithmeticAndPropagateNan() throws Exception {
+        SplittableRandom r = new SplittableRandom(17);
+        List<float[]> inputs = new ArrayList<>(List.of(new float[0], new float[] {-0f},
+                new float[] {1f, Float.NaN, 2f}, new float[] {Float.NaN, 1f}, new float[] {3f, Float.NEGATIVE_INFINITY}));
+        for (int s = 0; s < 50; s++) {
+            float[] x = new float[1 + r.nextInt(40)];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextDouble(-1e3, 1e3);
+            }
+            inputs.add(x);
+        }
+        List<String> commands = new ArrayList<>();
+        List<Double> expected = new ArrayList<>();
+        for (float[] x : inputs) {
+            for (int op = 0; op < 3; op++) {
+                Object[] args = new Object[2 + x.length];
+                args[0] = op;
+                args[1] = x.length;
+                double acc = op == 1 ? Double.NEGATIVE_INFINITY : 0.0;
+                for (int i = 0; i < x.length; i++) {
+                    args[2 + i] = x[i];
+                    double v = x[i];
+                    acc = op == 1 ? Math.max(acc, v) : acc + (op == 2 ? v * v : v);
+                }
+                commands.add(cmd("reduce", args));
+                expected.add(acc);
+            }
+        }
+        List<String> lines = run(commands);
+        for (int i = 0; i < commands.size(); i++) {
+            double e = expected.get(i);
+            double a = number(lines.get(i));
+            if (!(Double.isNaN(e) && Double.isNaN(a))) {
+                assertEquals(e, a, 0.0, commands.get(i));
+            }
+        }
+    }
+
+    private static Object[] withScores(float[] row, Object... head) {
+        Object[] args = new Object[head.length + row.length];
+        System.arraycopy(head, 0, args, 0, head.length);
+        for (int c = 0; c < row.length; c++) {
+            args[head.length + c] = row[c];
+        }
+        return args;
+    }
+
+    /** Rows of 2 to 9 classes over few distinct scores, so that ties are common; every 25th has a NaN. */
+    private static List<float[]> rowsWithTies(long seed, boolean withNan) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<float[]> rows = new ArrayList<>();
+        for (int s = 0; s < SAMPLES; s++) {
+            float[] row = new float[2 + r.nextInt(8)];
+            for (int c = 0; c < row.length; c++) {
+                row[c] = r.nextInt(4);
+            }
+            if (withNan && s % 25 == 0) {
+                row[r.nextInt(row.length)] = Float.NaN;
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /**
+     * argmax takes the first largest score; a top-k hit needs fewer than k classes scoring higher or equal
+     * with a lower index. A label that is not a class index gives NaN; a NaN score is never a hit.
+     */
+    @Test
+    void argmaxAndTopKFollowTheCpuBackendsRules() throws Exception {
+        SplittableRandom r = new SplittableRandom(19);
+        List<String> commands = new ArrayList<>();
+        List<Float> expected = new ArrayList<>();
+        for (float[] row : rowsWithTies(19, true)) {
+            commands.add(cmd("argmax", withScores(row, row.length)));
+            int best = 0;
+            for (int c = 1; c < row.length; c++) {
+                if (row[c] > row[best]) {
+                    best = c;
+                }
+            }
+            expected.add((float) best);
+            for (float label : new float[] {r.nextInt(row.length), best, -1f, row.length, 0.5f, Float.NaN}) {
+                int k = 1 + r.nextInt(row.length);
+                commands.add(cmd("topk", withScores(row, row.length, label, k)));
+                expected.add(topKHit(row, label, k));
+            }
+        }
+        List<String> lines = run(commands);
+        for (int i = 0; i < commands.size(); i++) {
+            assertSameFloat(expected.get(i), (float) number(lines.get(i)), commands.get(i));
+        }
+    }
+
+    /** With ties, top-1 must still agree with argmax: a hit exactly for the label argmax names. */
+    @Test
+    void topOneIsAHitExactlyWhenArgmaxNamesTheLabel() throws Exception {
+        List<float[]> rows = rowsWithTies(23, false);
+        List<String> commands = new ArrayList<>();
+        for (float[] row : rows) {
+            commands.add(cmd("argmax", withScores(row, row.length)));
+            for (int label = 0; label < row.length; label++) {
+                commands.add(cmd("topk", withScores(row, row.length, (float) label, 1)));
+            }
+        }
+        List<String> lines = run(commands);
+        int line = 0;
+        for (float[] row : rows) {
+            int argmax = Integer.parseInt(lines.get(line++));
+            for (int label = 0; label < row.length; label++) {
+                assertEquals(label == argmax ? 1.0 : 0.0, number(lines.get(line++)),
+                        Arrays.toString(row) + ": top-1 of label " + label + " with argmax " + argmax);
+            }
+        }
+    }
+
+    /** The CPU backend's top-k rule: rank = classes scoring higher, or equal with a lower index. */
+    private static float topKHit(float[] row, float label, int k) {
+        if (!(label >= 0 && label < row.length && label == Math.rint(label))) {
+            return Float.NaN;
+        }
+        int l = (int) label;
+        float s = row[l];
+        int rank = 0;
+        for (int c = 0; c < row.length; c++) {
+            if (row[c] > s || (row[c] == s && c < l)) {
+                rank++;
+            }
+        }
+        return rank < k && !Float.isNaN(s) ? 1f : 0f;
     }
 }
