@@ -1,7 +1,7 @@
 // Element math of the fused optimizer updates, one parameter element at a time. The formulas are
-// the lecture decks' (and OptimizerOps' javadoc); the CPU backend implements the same ones, and
-// OptimizerMathHostTest compares the two on the host. State is passed by pointer so that the
-// functions are plain C and compile unchanged for host and device.
+// the lecture decks' (and OptimizerOps' javadoc); the CPU backend implements the same ones in the
+// same float order, and KernelMathHostTest compares these with that order on the host. State is
+// passed by pointer so that the functions are plain C and compile unchanged for host and device.
 #pragma once
 #include "cortado_common.cuh"
 

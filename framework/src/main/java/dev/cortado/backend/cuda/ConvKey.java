@@ -8,16 +8,25 @@ import dev.cortado.tensor.ShapeMismatchException;
 public record ConvKey(Direction direction, Shape input, Shape weight, Conv2dSpec spec) {
 
     public enum Direction {
-        FORWARD("conv2d forward"), BACKWARD_DATA("conv2d backwardData"), BACKWARD_FILTER("conv2d backwardFilter");
+        FORWARD("conv2d forward", "Forward"),
+        BACKWARD_DATA("conv2d backwardData", "BackwardData"),
+        BACKWARD_FILTER("conv2d backwardFilter", "BackwardFilter");
 
         private final String op;
+        private final String cudnnName;
 
-        Direction(String op) {
+        Direction(String op, String cudnnName) {
             this.op = op;
+            this.cudnnName = cudnnName;
         }
 
         public String op() {
             return op;
+        }
+
+        /** The direction's part of cuDNN's function names: cudnnConvolution{@code BackwardData}, ... */
+        public String cudnnName() {
+            return cudnnName;
         }
     }
 

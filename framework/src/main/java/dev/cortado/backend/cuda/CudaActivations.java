@@ -19,7 +19,6 @@ import jcuda.jcudnn.cudnnSoftmaxMode;
  * channel mode (per batch index and spatial position, over dimension 1).
  */
 final class CudaActivations implements ActivationOps {
-    private static final String MODULE = "activations";
     private final CudaContext ctx;
 
     CudaActivations(CudaContext ctx) {
@@ -57,7 +56,7 @@ final class CudaActivations implements ActivationOps {
             CudaCalls.cudnn(op, "cudnnActivationForward", () -> JCudnn.cudnnActivationForward(ctx.cudnn,
                     ctx.activation(mode), ONE, d, ptr(x), ZERO, d, ptr(y)));
         } else {
-            ctx.kernels.launch(op, MODULE, "activation_forward", x.size(), kernelKind(activation), activation.alpha(),
+            ctx.kernels.launch(op, Kernel.ACTIVATION_FORWARD, x.size(), kernelKind(activation), activation.alpha(),
                     ptr(x), ptr(y), x.size());
         }
     }
@@ -72,7 +71,7 @@ final class CudaActivations implements ActivationOps {
             CudaCalls.cudnn(op, "cudnnActivationBackward", () -> JCudnn.cudnnActivationBackward(ctx.cudnn,
                     ctx.activation(mode), ONE, d, ptr(y), d, ptr(dy), d, ptr(x), ZERO, d, ptr(dx)));
         } else {
-            ctx.kernels.launch(op, MODULE, "activation_backward", x.size(), kernelKind(activation), activation.alpha(),
+            ctx.kernels.launch(op, Kernel.ACTIVATION_BACKWARD, x.size(), kernelKind(activation), activation.alpha(),
                     ptr(x), ptr(y), ptr(dy), ptr(dx), x.size());
         }
     }
@@ -81,7 +80,7 @@ final class CudaActivations implements ActivationOps {
     public void preluForward(Tensor x, Tensor slope, Tensor y) {
         ActivationOps.checkPreluForward(x, slope, y);
         String op = "PReLU forward";
-        ctx.kernels.launch(op, MODULE, "prelu_forward", x.size(), ptr(x), ptr(slope), ptr(y), x.size(),
+        ctx.kernels.launch(op, Kernel.PRELU_FORWARD, x.size(), ptr(x), ptr(slope), ptr(y), x.size(),
                 x.shape().channels(), (long) x.shape().spatialSize());
     }
 
@@ -89,9 +88,9 @@ final class CudaActivations implements ActivationOps {
     public void preluBackward(Tensor x, Tensor slope, Tensor dy, Tensor dx, Tensor dslope) {
         ActivationOps.checkPreluBackward(x, slope, dy, dx, dslope);
         String op = "PReLU backward";
-        ctx.kernels.launch(op, MODULE, "prelu_backward_data", x.size(), ptr(x), ptr(slope), ptr(dy), ptr(dx), x.size(),
+        ctx.kernels.launch(op, Kernel.PRELU_BACKWARD_DATA, x.size(), ptr(x), ptr(slope), ptr(dy), ptr(dx), x.size(),
                 x.shape().channels(), (long) x.shape().spatialSize());
-        ctx.kernels.launchBlocks(op, MODULE, "prelu_backward_slope", x.shape().channels(), ptr(x), ptr(dy), ptr(dslope),
+        ctx.kernels.launchBlocks(op, Kernel.PRELU_BACKWARD_SLOPE, x.shape().channels(), ptr(x), ptr(dy), ptr(dslope),
                 (long) x.shape().batch(), x.shape().channels(), (long) x.shape().spatialSize());
     }
 

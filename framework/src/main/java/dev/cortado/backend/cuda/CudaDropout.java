@@ -21,7 +21,7 @@ final class CudaDropout implements DropoutOps {
         }
         ShapeCheck.same("dropout forward", "x", x, "mask", mask);
         ShapeCheck.same("dropout forward", "x", x, "y", y);
-        ctx.kernels.launch("dropout forward", "dropout", "dropout_forward", x.size(), ptr(x), ptr(mask), ptr(y), x.size(),
+        ctx.kernels.launch("dropout forward", Kernel.DROPOUT_FORWARD, x.size(), ptr(x), ptr(mask), ptr(y), x.size(),
                 seed, p, 1f / (1f - p));
     }
 
@@ -29,6 +29,6 @@ final class CudaDropout implements DropoutOps {
     public void backward(Tensor dy, Tensor mask, Tensor dx) {
         ShapeCheck.same("dropout backward", "dy", dy, "mask", mask);
         ShapeCheck.same("dropout backward", "dy", dy, "dx", dx);
-        ctx.kernels.launch("dropout backward", "tensor_ops", "multiply", dy.size(), ptr(dy), ptr(mask), ptr(dx), dy.size());
+        ctx.kernels.launch("dropout backward", Kernel.MULTIPLY, dy.size(), ptr(dy), ptr(mask), ptr(dx), dy.size());
     }
 }

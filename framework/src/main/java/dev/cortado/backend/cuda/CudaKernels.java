@@ -1,5 +1,6 @@
 package dev.cortado.backend.cuda;
 
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ final class CudaKernels implements AutoCloseable {
     private final CUstream stream;
     private final PtxCache cache;
     private final Map<String, CUmodule> modules = new HashMap<>();
-    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final Map<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
     /** The runtime's primary context of this device, current on the thread that created the backend. */
     private final CUcontext context = new CUcontext();
     private Thread boundThread;
@@ -60,7 +61,7 @@ final class CudaKernels implements AutoCloseable {
 
     /**
      * --fmad=false: the kernels are memory-bound, so separate multiply and add cost nothing, and they keep
-     * the device's results equal to the host build of the same math (KernelMathHostTest).
+     * the device's results equal to the host build of the same math (cuda-kernels' KernelMathHostTest).
      */
     List<String> options() {
         return List.of("--gpu-architecture=" + architecture(), "--fmad=false");
@@ -96,20 +97,20 @@ final class CudaKernels implements AutoCloseable {
     }
 
     /** Launches an element-wise kernel over n elements. */
-    void launch(String op, String module, String kernel, long n, Object... args) {
-        launchBlocks(op, module, kernel, gridFor(n, gpu.multiprocessors()), args);
+    void launch(String op, Kernel kernel, long n, Object... args) {
+        launchBlocks(op, kernel, gridFor(n, gpu.multiprocessors()), args);
     }
 
     /** Launches {@code blocks} blocks of {@link #BLOCK} threads (reductions: one block per channel or row). */
-    void launchBlocks(String op, String module, String kernel, int blocks, Object... args) {
-        KernelSignatures.check(op, module, kernel, args);
+    void launchBlocks(String op, Kernel kernel, int blocks, Object... args) {
+        kernel.check(op, args);
         if (blocks < 1) {
             return; // a grid of zero blocks is an invalid launch; one block per channel of nothing is no work
         }
         bindContext();
-        CUfunction f = function(module, kernel);
+        CUfunction f = function(kernel);
         Pointer params = parameters(args);
-        CudaCalls.driver(op, "cuLaunchKernel(" + kernel + ")",
+        CudaCalls.driver(op, "cuLaunchKernel(" + kernel.kernelName() + ")",
                 () -> JCudaDriver.cuLaunchKernel(f, blocks, 1, 1, BLOCK, 1, 1, 0, stream, params, null));
     }
 
@@ -136,15 +137,14 @@ final class CudaKernels implements AutoCloseable {
         return Pointer.to(p);
     }
 
-    private CUfunction function(String module, String kernel) {
-        String key = module + "/" + kernel;
-        CUfunction f = functions.get(key);
+    private CUfunction function(Kernel kernel) {
+        CUfunction f = functions.get(kernel);
         if (f == null) {
-            CUmodule m = modules.computeIfAbsent(module, this::load);
+            CUmodule m = modules.computeIfAbsent(kernel.module(), this::load);
             CUfunction created = new CUfunction();
-            CudaCalls.driver("load kernels", "cuModuleGetFunction(" + kernel + ")",
-                    () -> JCudaDriver.cuModuleGetFunction(created, m, kernel));
-            functions.put(key, created);
+            CudaCalls.driver("load kernels", "cuModuleGetFunction(" + kernel.kernelName() + ")",
+                    () -> JCudaDriver.cuModuleGetFunction(created, m, kernel.kernelName()));
+            functions.put(kernel, created);
             f = created;
         }
         return f;

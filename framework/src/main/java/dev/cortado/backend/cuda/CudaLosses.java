@@ -13,7 +13,6 @@ import dev.cortado.tensor.Tensor;
  * read back to name the offending row, so valid batches pay no extra copy.
  */
 final class CudaLosses implements LossOps {
-    private static final String MODULE = "losses";
     private final CudaContext ctx;
     private final CudaReductions reductions;
 
@@ -30,7 +29,7 @@ final class CudaLosses implements LossOps {
         int n = shape.batch();
         int classes = shape.channels();
         try (Tensor rowLoss = Tensor.owning(Shape.of(n), ctx.memory.allocate(n, op))) {
-            ctx.kernels.launch(op, MODULE, "softmax_xent_rows", n, ptr(logits), ptr(labels), (long) n, classes,
+            ctx.kernels.launch(op, Kernel.SOFTMAX_XENT_ROWS, n, ptr(logits), ptr(labels), (long) n, classes,
                     labelSmoothing, 1f / n, ptr(rowLoss), grad == null ? null : ptr(grad));
             double total = reductions.reduce(op, CudaReductions.SUM, rowLoss);
             if (Double.isNaN(total)) {
@@ -51,20 +50,20 @@ final class CudaLosses implements LossOps {
     public float binaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Tensor grad) {
         LossOps.checkBinaryCrossEntropy(logits, targets, grad);
         String op = BINARY_CROSS_ENTROPY;
-        return elementwise(op, "bce_logits_elements", logits, targets, grad);
+        return elementwise(op, Kernel.BCE_LOGITS_ELEMENTS, logits, targets, grad);
     }
 
     @Override
     public float meanSquaredError(Tensor prediction, Tensor target, Tensor grad) {
         LossOps.checkMeanSquaredError(prediction, target, grad);
         String op = MEAN_SQUARED_ERROR;
-        return elementwise(op, "squared_error_elements", prediction, target, grad);
+        return elementwise(op, Kernel.SQUARED_ERROR_ELEMENTS, prediction, target, grad);
     }
 
-    private float elementwise(String op, String kernel, Tensor input, Tensor target, Tensor grad) {
+    private float elementwise(String op, Kernel kernel, Tensor input, Tensor target, Tensor grad) {
         long count = input.size();
         try (Tensor terms = Tensor.owning(Shape.of(input.shape().intSize()), ctx.memory.allocate(count, op))) {
-            ctx.kernels.launch(op, MODULE, kernel, count, ptr(input), ptr(target), count, 1f / count, ptr(terms),
+            ctx.kernels.launch(op, kernel, count, ptr(input), ptr(target), count, 1f / count, ptr(terms),
                     grad == null ? null : ptr(grad));
             return (float) (reductions.reduce(op, CudaReductions.SUM, terms) / count);
         }

@@ -9,7 +9,6 @@ import dev.cortado.tensor.Tensor;
 
 /** The fused updates of optimizer_math.cuh, one launch per parameter tensor. */
 final class CudaOptimizers implements OptimizerOps {
-    private static final String MODULE = "optimizers";
     private final CudaContext ctx;
 
     CudaOptimizers(CudaContext ctx) {
@@ -28,7 +27,7 @@ final class CudaOptimizers implements OptimizerOps {
     @Override
     public void sgd(Tensor w, Tensor g, OptimizerUpdate.Sgd u) {
         checkShapes("sgd", w, g);
-        ctx.kernels.launch("sgd", MODULE, "sgd_update", w.size(), ptr(w), ptr(g), w.size(), u.learningRate(),
+        ctx.kernels.launch("sgd", Kernel.SGD_UPDATE, w.size(), ptr(w), ptr(g), w.size(), u.learningRate(),
                 u.weightDecay());
     }
 
@@ -37,7 +36,7 @@ final class CudaOptimizers implements OptimizerOps {
         String op = u.nesterov() ? "nesterov" : "momentum";
         checkShapes(op, w, g);
         ShapeCheck.same(op, "w", w, "velocity", velocity);
-        ctx.kernels.launch(op, MODULE, "momentum_update", w.size(), ptr(w), ptr(g), ptr(velocity), w.size(),
+        ctx.kernels.launch(op, Kernel.MOMENTUM_UPDATE, w.size(), ptr(w), ptr(g), ptr(velocity), w.size(),
                 u.learningRate(), u.momentum(), u.nesterov(), u.weightDecay());
     }
 
@@ -45,7 +44,7 @@ final class CudaOptimizers implements OptimizerOps {
     public void adaGrad(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.AdaGrad u) {
         checkShapes("adaGrad", w, g);
         ShapeCheck.same("adaGrad", "w", w, "cache", cache);
-        ctx.kernels.launch("adaGrad", MODULE, "adagrad_update", w.size(), ptr(w), ptr(g), ptr(cache), w.size(),
+        ctx.kernels.launch("adaGrad", Kernel.ADAGRAD_UPDATE, w.size(), ptr(w), ptr(g), ptr(cache), w.size(),
                 u.learningRate(), u.epsilon(), u.weightDecay());
     }
 
@@ -54,7 +53,7 @@ final class CudaOptimizers implements OptimizerOps {
         checkShapes("adaDelta", w, g);
         ShapeCheck.same("adaDelta", "w", w, "squaredGrad", squaredGrad);
         ShapeCheck.same("adaDelta", "w", w, "squaredDelta", squaredDelta);
-        ctx.kernels.launch("adaDelta", MODULE, "adadelta_update", w.size(), ptr(w), ptr(g), ptr(squaredGrad),
+        ctx.kernels.launch("adaDelta", Kernel.ADADELTA_UPDATE, w.size(), ptr(w), ptr(g), ptr(squaredGrad),
                 ptr(squaredDelta), w.size(), u.learningRate(), u.rho(), u.epsilon(), u.weightDecay());
     }
 
@@ -62,7 +61,7 @@ final class CudaOptimizers implements OptimizerOps {
     public void rmsProp(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.RmsProp u) {
         checkShapes("rmsProp", w, g);
         ShapeCheck.same("rmsProp", "w", w, "cache", cache);
-        ctx.kernels.launch("rmsProp", MODULE, "rmsprop_update", w.size(), ptr(w), ptr(g), ptr(cache), w.size(),
+        ctx.kernels.launch("rmsProp", Kernel.RMSPROP_UPDATE, w.size(), ptr(w), ptr(g), ptr(cache), w.size(),
                 u.learningRate(), u.rho(), u.epsilon(), u.weightDecay());
     }
 
@@ -75,13 +74,13 @@ final class CudaOptimizers implements OptimizerOps {
         ShapeCheck.same(op, "w", w, "v", v);
         float bc1 = (float) (1 - Math.pow(u.beta1(), u.step()));
         float bc2 = (float) (1 - Math.pow(u.beta2(), u.step()));
-        ctx.kernels.launch(op, MODULE, "adam_update", w.size(), ptr(w), ptr(g), ptr(m), ptr(v), w.size(),
+        ctx.kernels.launch(op, Kernel.ADAM_UPDATE, w.size(), ptr(w), ptr(g), ptr(m), ptr(v), w.size(),
                 u.learningRate(), u.beta1(), u.beta2(), u.epsilon(), u.weightDecay(), u.decoupled(), bc1, bc2);
     }
 
     @Override
     public void addL1Gradient(Tensor w, float strength, Tensor g) {
         ShapeCheck.same("addL1Gradient", "w", w, "g", g);
-        ctx.kernels.launch("addL1Gradient", MODULE, "add_l1_gradient", w.size(), ptr(w), ptr(g), w.size(), strength);
+        ctx.kernels.launch("addL1Gradient", Kernel.ADD_L1_GRADIENT, w.size(), ptr(w), ptr(g), w.size(), strength);
     }
 }

@@ -35,9 +35,9 @@ final class CudaReductions {
             for (int slot = 0; slot < tensors.size(); slot++) {
                 Tensor t = tensors.get(slot);
                 int blocks = Math.min(PARTIALS, CudaKernels.gridFor(t.size(), ctx.gpu.multiprocessors()));
-                ctx.kernels.launchBlocks(op, "tensor_ops", "reduce_partial", blocks, ptr(t), t.size(), kind,
+                ctx.kernels.launchBlocks(op, Kernel.REDUCE_PARTIAL, blocks, ptr(t), t.size(), kind,
                         partials.pointer());
-                ctx.kernels.launchBlocks(op, "tensor_ops", "reduce_final", 1, partials.pointer(), blocks, kind,
+                ctx.kernels.launchBlocks(op, Kernel.REDUCE_FINAL, 1, partials.pointer(), blocks, kind,
                         results.pointer(), slot);
             }
             // Wait for the stream, then a synchronous copy: the destination is a Java array, which an

@@ -15,7 +15,6 @@ import jcuda.runtime.cudaMemcpyKind;
 
 /** Copies through pinned staging, cuBLAS for scal and axpy, kernels of tensor_ops.cu for the rest. */
 final class CudaTensorOps implements TensorOps {
-    private static final String MODULE = "tensor_ops";
     private final CudaContext ctx;
     private final CudaReductions reductions;
 
@@ -45,7 +44,7 @@ final class CudaTensorOps implements TensorOps {
 
     @Override
     public void fill(Tensor t, float value) {
-        ctx.kernels.launch("fill", MODULE, "fill", t.size(), ptr(t), t.size(), value);
+        ctx.kernels.launch("fill", Kernel.FILL, t.size(), ptr(t), t.size(), value);
     }
 
     private static int blasLength(String op, Tensor t) {
@@ -75,14 +74,14 @@ final class CudaTensorOps implements TensorOps {
     public void add(Tensor a, Tensor b, Tensor out) {
         ShapeCheck.same("add", "a", a, "b", b);
         ShapeCheck.same("add", "a", a, "out", out);
-        ctx.kernels.launch("add", MODULE, "add", a.size(), ptr(a), ptr(b), ptr(out), a.size());
+        ctx.kernels.launch("add", Kernel.ADD, a.size(), ptr(a), ptr(b), ptr(out), a.size());
     }
 
     @Override
     public void multiply(Tensor a, Tensor b, Tensor out) {
         ShapeCheck.same("multiply", "a", a, "b", b);
         ShapeCheck.same("multiply", "a", a, "out", out);
-        ctx.kernels.launch("multiply", MODULE, "multiply", a.size(), ptr(a), ptr(b), ptr(out), a.size());
+        ctx.kernels.launch("multiply", Kernel.MULTIPLY, a.size(), ptr(a), ptr(b), ptr(out), a.size());
     }
 
     @Override
@@ -91,14 +90,14 @@ final class CudaTensorOps implements TensorOps {
             throw new IllegalArgumentException("clamp: bounds [" + lo + ", " + hi + "] for " + t
                     + " are not an interval; lo must be at most hi");
         }
-        ctx.kernels.launch("clamp", MODULE, "clamp", t.size(), ptr(t), t.size(), lo, hi);
+        ctx.kernels.launch("clamp", Kernel.CLAMP, t.size(), ptr(t), t.size(), lo, hi);
     }
 
     @Override
     public void addChannelBias(Tensor y, Tensor bias) {
         requireChannelAxis("addChannelBias", "y", y);
         ShapeCheck.perChannel("addChannelBias", "bias", bias, y);
-        ctx.kernels.launch("addChannelBias", MODULE, "add_channel_bias", y.size(), ptr(y), ptr(bias), y.size(),
+        ctx.kernels.launch("addChannelBias", Kernel.ADD_CHANNEL_BIAS, y.size(), ptr(y), ptr(bias), y.size(),
                 y.shape().channels(), (long) y.shape().spatialSize());
     }
 
@@ -106,7 +105,7 @@ final class CudaTensorOps implements TensorOps {
     public void channelBiasGradient(Tensor dy, Tensor db) {
         requireChannelAxis("channelBiasGradient", "dy", dy);
         ShapeCheck.perChannel("channelBiasGradient", "db", db, dy);
-        ctx.kernels.launchBlocks("channelBiasGradient", MODULE, "channel_bias_gradient", dy.shape().channels(),
+        ctx.kernels.launchBlocks("channelBiasGradient", Kernel.CHANNEL_BIAS_GRADIENT, dy.shape().channels(),
                 ptr(dy), ptr(db), (long) dy.shape().batch(), dy.shape().channels(), (long) dy.shape().spatialSize());
     }
 
@@ -145,7 +144,7 @@ final class CudaTensorOps implements TensorOps {
     private void channels(String op, List<Tensor> parts, Tensor whole, boolean toWhole) {
         int offset = 0;
         for (Tensor p : parts) {
-            ctx.kernels.launch(op, MODULE, "copy_channels", p.size(), ptr(whole), ptr(p), (long) whole.shape().batch(),
+            ctx.kernels.launch(op, Kernel.COPY_CHANNELS, p.size(), ptr(whole), ptr(p), (long) whole.shape().batch(),
                     whole.shape().channels(), p.shape().channels(), offset, (long) whole.shape().spatialSize(),
                     toWhole ? 1 : 0);
             offset += p.shape().channels();
@@ -192,7 +191,7 @@ final class CudaTensorOps implements TensorOps {
         if (x.shape().dim(1) == 0) {
             throw new IllegalArgumentException("argmax: x " + x.shape() + " has no classes to choose from");
         }
-        ctx.kernels.launch("argmax", MODULE, "argmax_rows", x.shape().dim(0), ptr(x), (long) x.shape().dim(0),
+        ctx.kernels.launch("argmax", Kernel.ARGMAX_ROWS, x.shape().dim(0), ptr(x), (long) x.shape().dim(0),
                 x.shape().dim(1), ptr(out));
     }
 
@@ -205,7 +204,7 @@ final class CudaTensorOps implements TensorOps {
             throw new IllegalArgumentException("topKCorrect: k must be at least 1, got " + k);
         }
         try (Tensor hits = Tensor.owning(Shape.of(Math.max(1, n)), ctx.memory.allocate(Math.max(1, n), "topKCorrect"))) {
-            ctx.kernels.launch("topKCorrect", MODULE, "topk_hits", n, ptr(scores), ptr(labels), (long) n,
+            ctx.kernels.launch("topKCorrect", Kernel.TOPK_HITS, n, ptr(scores), ptr(labels), (long) n,
                     scores.shape().dim(1), k, ptr(hits));
             double correct = reductions.reduce("topKCorrect", CudaReductions.SUM, hits);
             if (Double.isNaN(correct)) {

@@ -7,30 +7,26 @@ import static dev.cortado.backend.cuda.CudaContext.ptr;
 import dev.cortado.backend.Conv2dSpec;
 import dev.cortado.backend.ConvolutionOps;
 import dev.cortado.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.List;
 import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnConvolutionBwdDataAlgoPerf;
 import jcuda.jcudnn.cudnnConvolutionBwdFilterAlgoPerf;
+import jcuda.jcudnn.cudnnConvolutionDescriptor;
 import jcuda.jcudnn.cudnnConvolutionFwdAlgoPerf;
-import jcuda.jcudnn.cudnnDeterminism;
+import jcuda.jcudnn.cudnnFilterDescriptor;
+import jcuda.jcudnn.cudnnHandle;
+import jcuda.jcudnn.cudnnTensorDescriptor;
 
 /** Convolution through cuDNN, with algorithms chosen per shape under the workspace limit and determinism policy. */
 final class CudnnConvolution implements ConvolutionOps {
-    private static final int NOT_SUPPORTED = jcuda.jcudnn.cudnnStatus.CUDNN_STATUS_NOT_SUPPORTED;
     private final CudaContext ctx;
 
     CudnnConvolution(CudaContext ctx) {
         this.ctx = ctx;
     }
 
-    /** cuDNN's status for a call made while JCudnn's exceptions are on (a failing status arrives as an exception). */
-    private static int status(CudaCalls.NativeCall call) {
-        try {
-            return call.invoke();
-        } catch (jcuda.CudaException e) {
-            return NOT_SUPPORTED;
-        }
+    /** The cached algorithm for {@code key}, or the best of the ranking {@code calls} asks cuDNN for. */
+    private <P> ConvAlgorithmPerf algorithm(ConvKey key, ConvAlgorithmQuery.Calls<P> calls) {
+        return ctx.algorithms.choose(key, () -> ConvAlgorithmQuery.rank(key.direction(), ctx.options.search(), calls));
     }
 
     @Override
@@ -41,29 +37,7 @@ final class CudnnConvolution implements ConvolutionOps {
         var wd = ctx.filter(w.shape());
         var cd = ctx.convolution(spec);
         var yd = ctx.tensor(y.shape());
-        ConvAlgorithmPerf algo = ctx.algorithms.choose(key, () -> {
-            int[] max = new int[1];
-            int[] returned = new int[1];
-            CudaCalls.cudnn(key.direction().op(), "cudnnGetConvolutionForwardAlgorithmMaxCount",
-                    () -> JCudnn.cudnnGetConvolutionForwardAlgorithmMaxCount(ctx.cudnn, max));
-            cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[max[0]];
-            for (int i = 0; i < perf.length; i++) {
-                perf[i] = new cudnnConvolutionFwdAlgoPerf();
-            }
-            boolean measure = ctx.options.search() == CudnnOptions.AlgorithmSearch.MEASURE;
-            CudaCalls.cudnn(key.direction().op(), measure ? "cudnnFindConvolutionForwardAlgorithm"
-                    : "cudnnGetConvolutionForwardAlgorithm_v7", () -> measure
-                    ? JCudnn.cudnnFindConvolutionForwardAlgorithm(ctx.cudnn, xd, wd, cd, yd, perf.length, returned, perf)
-                    : JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(ctx.cudnn, xd, wd, cd, yd, perf.length, returned, perf));
-            List<ConvAlgorithmPerf> out = new ArrayList<>();
-            for (int i = 0; i < returned[0]; i++) {
-                var p = perf[i];
-                out.add(new ConvAlgorithmPerf(p.algo, p.status, measure ? p.time : -1, p.memory,
-                        p.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC, p.mathType));
-            }
-            return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
-                    () -> JCudnn.cudnnGetConvolutionForwardWorkspaceSize(ctx.cudnn, xd, wd, cd, yd, a, bytes)));
-        });
+        ConvAlgorithmPerf algo = algorithm(key, new ForwardCalls(ctx.cudnn, xd, wd, cd, yd));
         ctx.useMathOf(spec, algo);
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionForward", () -> JCudnn.cudnnConvolutionForward(ctx.cudnn,
@@ -78,29 +52,7 @@ final class CudnnConvolution implements ConvolutionOps {
         var wd = ctx.filter(w.shape());
         var cd = ctx.convolution(spec);
         var dyd = ctx.tensor(dy.shape());
-        ConvAlgorithmPerf algo = ctx.algorithms.choose(key, () -> {
-            int[] max = new int[1];
-            int[] returned = new int[1];
-            CudaCalls.cudnn(key.direction().op(), "cudnnGetConvolutionBackwardDataAlgorithmMaxCount",
-                    () -> JCudnn.cudnnGetConvolutionBackwardDataAlgorithmMaxCount(ctx.cudnn, max));
-            cudnnConvolutionBwdDataAlgoPerf[] perf = new cudnnConvolutionBwdDataAlgoPerf[max[0]];
-            for (int i = 0; i < perf.length; i++) {
-                perf[i] = new cudnnConvolutionBwdDataAlgoPerf();
-            }
-            boolean measure = ctx.options.search() == CudnnOptions.AlgorithmSearch.MEASURE;
-            CudaCalls.cudnn(key.direction().op(), measure ? "cudnnFindConvolutionBackwardDataAlgorithm"
-                    : "cudnnGetConvolutionBackwardDataAlgorithm_v7", () -> measure
-                    ? JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(ctx.cudnn, wd, dyd, cd, dxd, perf.length, returned, perf)
-                    : JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(ctx.cudnn, wd, dyd, cd, dxd, perf.length, returned, perf));
-            List<ConvAlgorithmPerf> out = new ArrayList<>();
-            for (int i = 0; i < returned[0]; i++) {
-                var p = perf[i];
-                out.add(new ConvAlgorithmPerf(p.algo, p.status, measure ? p.time : -1, p.memory,
-                        p.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC, p.mathType));
-            }
-            return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
-                    () -> JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(ctx.cudnn, wd, dyd, cd, dxd, a, bytes)));
-        });
+        ConvAlgorithmPerf algo = algorithm(key, new BackwardDataCalls(ctx.cudnn, wd, dyd, cd, dxd));
         ctx.useMathOf(spec, algo);
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionBackwardData", () -> JCudnn.cudnnConvolutionBackwardData(
@@ -115,32 +67,115 @@ final class CudnnConvolution implements ConvolutionOps {
         var dwd = ctx.filter(dw.shape());
         var cd = ctx.convolution(spec);
         var dyd = ctx.tensor(dy.shape());
-        ConvAlgorithmPerf algo = ctx.algorithms.choose(key, () -> {
-            int[] max = new int[1];
-            int[] returned = new int[1];
-            CudaCalls.cudnn(key.direction().op(), "cudnnGetConvolutionBackwardFilterAlgorithmMaxCount",
-                    () -> JCudnn.cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(ctx.cudnn, max));
-            cudnnConvolutionBwdFilterAlgoPerf[] perf = new cudnnConvolutionBwdFilterAlgoPerf[max[0]];
-            for (int i = 0; i < perf.length; i++) {
-                perf[i] = new cudnnConvolutionBwdFilterAlgoPerf();
-            }
-            boolean measure = ctx.options.search() == CudnnOptions.AlgorithmSearch.MEASURE;
-            CudaCalls.cudnn(key.direction().op(), measure ? "cudnnFindConvolutionBackwardFilterAlgorithm"
-                    : "cudnnGetConvolutionBackwardFilterAlgorithm_v7", () -> measure
-                    ? JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(ctx.cudnn, xd, dyd, cd, dwd, perf.length, returned, perf)
-                    : JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(ctx.cudnn, xd, dyd, cd, dwd, perf.length, returned, perf));
-            List<ConvAlgorithmPerf> out = new ArrayList<>();
-            for (int i = 0; i < returned[0]; i++) {
-                var p = perf[i];
-                out.add(new ConvAlgorithmPerf(p.algo, p.status, measure ? p.time : -1, p.memory,
-                        p.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC, p.mathType));
-            }
-            return ConvAlgorithmSelector.withQueriedWorkspaces(out, (a, bytes) -> status(
-                    () -> JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(ctx.cudnn, xd, dyd, cd, dwd, a, bytes)));
-        });
+        ConvAlgorithmPerf algo = algorithm(key, new BackwardFilterCalls(ctx.cudnn, xd, dyd, cd, dwd));
         ctx.useMathOf(spec, algo);
         var ws = ctx.workspace(key.direction().op(), algo.workspaceBytes());
         CudaCalls.cudnn(key.direction().op(), "cudnnConvolutionBackwardFilter", () -> JCudnn.cudnnConvolutionBackwardFilter(
                 ctx.cudnn, ONE, xd, ptr(x), dyd, ptr(dy), cd, algo.algorithm(), ws, algo.workspaceBytes(), ZERO, dwd, ptr(dw)));
+    }
+
+    /** The ranking calls of the forward pass: y = conv(x, w). */
+    private record ForwardCalls(cudnnHandle h, cudnnTensorDescriptor x, cudnnFilterDescriptor w,
+                                cudnnConvolutionDescriptor c, cudnnTensorDescriptor y)
+            implements ConvAlgorithmQuery.Calls<cudnnConvolutionFwdAlgoPerf> {
+        @Override
+        public int maxCount(int[] count) {
+            return JCudnn.cudnnGetConvolutionForwardAlgorithmMaxCount(h, count);
+        }
+
+        @Override
+        public cudnnConvolutionFwdAlgoPerf[] newRanking(int length) {
+            cudnnConvolutionFwdAlgoPerf[] r = new cudnnConvolutionFwdAlgoPerf[length];
+            for (int i = 0; i < length; i++) {
+                r[i] = new cudnnConvolutionFwdAlgoPerf();
+            }
+            return r;
+        }
+
+        @Override
+        public int rank(boolean measure, cudnnConvolutionFwdAlgoPerf[] r, int[] returned) {
+            return measure ? JCudnn.cudnnFindConvolutionForwardAlgorithm(h, x, w, c, y, r.length, returned, r)
+                    : JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(h, x, w, c, y, r.length, returned, r);
+        }
+
+        @Override
+        public ConvAlgorithmPerf describe(cudnnConvolutionFwdAlgoPerf p) {
+            return ConvAlgorithmQuery.entry(p.algo, p.status, p.time, p.memory, p.determinism, p.mathType);
+        }
+
+        @Override
+        public int workspaceSize(int algorithm, long[] bytes) {
+            return JCudnn.cudnnGetConvolutionForwardWorkspaceSize(h, x, w, c, y, algorithm, bytes);
+        }
+    }
+
+    /** The ranking calls of the gradient with respect to the input: dx from w and dy. */
+    private record BackwardDataCalls(cudnnHandle h, cudnnFilterDescriptor w, cudnnTensorDescriptor dy,
+                                     cudnnConvolutionDescriptor c, cudnnTensorDescriptor dx)
+            implements ConvAlgorithmQuery.Calls<cudnnConvolutionBwdDataAlgoPerf> {
+        @Override
+        public int maxCount(int[] count) {
+            return JCudnn.cudnnGetConvolutionBackwardDataAlgorithmMaxCount(h, count);
+        }
+
+        @Override
+        public cudnnConvolutionBwdDataAlgoPerf[] newRanking(int length) {
+            cudnnConvolutionBwdDataAlgoPerf[] r = new cudnnConvolutionBwdDataAlgoPerf[length];
+            for (int i = 0; i < length; i++) {
+                r[i] = new cudnnConvolutionBwdDataAlgoPerf();
+            }
+            return r;
+        }
+
+        @Override
+        public int rank(boolean measure, cudnnConvolutionBwdDataAlgoPerf[] r, int[] returned) {
+            return measure ? JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(h, w, dy, c, dx, r.length, returned, r)
+                    : JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(h, w, dy, c, dx, r.length, returned, r);
+        }
+
+        @Override
+        public ConvAlgorithmPerf describe(cudnnConvolutionBwdDataAlgoPerf p) {
+            return ConvAlgorithmQuery.entry(p.algo, p.status, p.time, p.memory, p.determinism, p.mathType);
+        }
+
+        @Override
+        public int workspaceSize(int algorithm, long[] bytes) {
+            return JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(h, w, dy, c, dx, algorithm, bytes);
+        }
+    }
+
+    /** The ranking calls of the gradient with respect to the filter: dw from x and dy. */
+    private record BackwardFilterCalls(cudnnHandle h, cudnnTensorDescriptor x, cudnnTensorDescriptor dy,
+                                       cudnnConvolutionDescriptor c, cudnnFilterDescriptor dw)
+            implements ConvAlgorithmQuery.Calls<cudnnConvolutionBwdFilterAlgoPerf> {
+        @Override
+        public int maxCount(int[] count) {
+            return JCudnn.cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(h, count);
+        }
+
+        @Override
+        public cudnnConvolutionBwdFilterAlgoPerf[] newRanking(int length) {
+            cudnnConvolutionBwdFilterAlgoPerf[] r = new cudnnConvolutionBwdFilterAlgoPerf[length];
+            for (int i = 0; i < length; i++) {
+                r[i] = new cudnnConvolutionBwdFilterAlgoPerf();
+            }
+            return r;
+        }
+
+        @Override
+        public int rank(boolean measure, cudnnConvolutionBwdFilterAlgoPerf[] r, int[] returned) {
+            return measure ? JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(h, x, dy, c, dw, r.length, returned, r)
+                    : JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, x, dy, c, dw, r.length, returned, r);
+        }
+
+        @Override
+        public ConvAlgorithmPerf describe(cudnnConvolutionBwdFilterAlgoPerf p) {
+            return ConvAlgorithmQuery.entry(p.algo, p.status, p.time, p.memory, p.determinism, p.mathType);
+        }
+
+        @Override
+        public int workspaceSize(int algorithm, long[] bytes) {
+            return JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(h, x, dy, c, dw, algorithm, bytes);
+        }
     }
 }

@@ -1,9 +1,11 @@
 package dev.cortado.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Error mapping: a failing status, returned or thrown by JCuda, becomes a CudaException naming op and call. */
@@ -35,8 +37,16 @@ class CudaCallsTest {
         assertSame(thrown, e.getCause());
     }
 
+    /** Status 0 is success in all five libraries: the call runs once and nothing is raised. */
     @Test
-    void successPassesSilently() {
-        CudaCalls.runtime("copy", "cudaMemcpyAsync", () -> 0);
+    void successRunsTheCallOnceAndRaisesNothing() {
+        for (CudaCalls.Library library : CudaCalls.Library.values()) {
+            AtomicInteger runs = new AtomicInteger();
+            assertDoesNotThrow(() -> CudaCalls.check(library, "op", "call", () -> {
+                runs.incrementAndGet();
+                return 0;
+            }), library + " status 0");
+            assertEquals(1, runs.get(), library + ": the native call runs exactly once");
+        }
     }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launch-signature table against the kernels themselves: their declarations in the .cu sources (which
+ * The kernel declarations of {@link Kernel} against the kernels themselves: their declarations in the .cu sources (which
  * tell a pointer from a 64-bit count) and, where nvcc exists, the {@code .entry} declarations of the PTX it
  * compiles (which are what cuLaunchKernel actually reads). A kernel renamed, added or re-typed on one side
  * only fails here instead of misreading its arguments on the first GPU run.
@@ -51,26 +51,26 @@ class KernelSignaturesTest {
         return out;
     }
 
-    private static Map<String, List<KernelParam>> tableFor(String module) {
+    private static Map<String, List<KernelParam>> declaredInJava(String module) {
         Map<String, List<KernelParam>> out = new TreeMap<>();
-        for (KernelSignatures.Signature s : KernelSignatures.all()) {
-            if (s.module().equals(module)) {
-                out.put(s.kernel(), s.params());
+        for (Kernel k : Kernel.values()) {
+            if (k.module().equals(module)) {
+                out.put(k.kernelName(), k.params());
             }
         }
         return out;
     }
 
     @Test
-    void theTableMatchesEveryKernelDeclaredInTheSources() {
+    void theJavaDeclarationsMatchEveryKernelDeclaredInTheSources() {
         int kernels = 0;
         for (String module : KernelSources.MODULES) {
             Map<String, List<KernelParam>> declared = declaredIn(module);
             assertTrue(!declared.isEmpty(), module + ".cu declares kernels");
-            assertEquals(declared, tableFor(module), "kernels of " + module + ".cu: source vs KernelSignatures");
+            assertEquals(declared, declaredInJava(module), "kernels of " + module + ".cu: source vs Kernel");
             kernels += declared.size();
         }
-        assertEquals(KernelSignatures.all().size(), kernels, "every table entry belongs to a shipped module");
+        assertEquals(Kernel.values().length, kernels, "every Kernel constant belongs to a shipped module");
     }
 
     @Test
@@ -88,24 +88,28 @@ class KernelSignaturesTest {
     @Test
     void aLaunchWithTheWrongCountOrTypeIsRefusedBeforeItReachesTheDevice() {
         Pointer p = new Pointer();
-        assertDoesNotThrow(() -> KernelSignatures.check("sgd", "optimizers", "sgd_update", p, p, 10L, 0.1f, 0f));
-        assertDoesNotThrow(() -> KernelSignatures.check("momentum", "optimizers", "momentum_update",
-                p, p, p, 10L, 0.1f, 0.9f, true, 0f), "a boolean travels as an int");
-        assertDoesNotThrow(() -> KernelSignatures.check("loss", "losses", "softmax_xent_rows",
-                p, p, 4L, 3, 0f, 0.25f, p, null), "null is a NULL device pointer");
+        assertDoesNotThrow(() -> Kernel.SGD_UPDATE.check("sgd", p, p, 10L, 0.1f, 0f));
+        assertDoesNotThrow(() -> Kernel.MOMENTUM_UPDATE.check("momentum", p, p, p, 10L, 0.1f, 0.9f, true, 0f),
+                "a boolean travels as an int");
+        assertDoesNotThrow(() -> Kernel.SOFTMAX_XENT_ROWS.check("loss", p, p, 4L, 3, 0f, 0.25f, p, null),
+                "null is a NULL device pointer");
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-                () -> KernelSignatures.check("sgd", "optimizers", "sgd_update", p, p, 10L, 0.1f));
+                () -> Kernel.SGD_UPDATE.check("sgd", p, p, 10L, 0.1f));
         assertEquals("sgd: kernel sgd_update takes 5 arguments [POINTER, POINTER, LONG, FLOAT, FLOAT], the launch"
                 + " passes 4", count.getMessage());
         IllegalArgumentException width = assertThrows(IllegalArgumentException.class,
-                () -> KernelSignatures.check("sgd", "optimizers", "sgd_update", p, p, 10, 0.1f, 0f));
+                () -> Kernel.SGD_UPDATE.check("sgd", p, p, 10, 0.1f, 0f));
         assertEquals("sgd: kernel sgd_update argument 2 is LONG in the kernel, the launch passes Integer",
                 width.getMessage(), "an int count where the kernel reads 64 bits");
-        assertThrows(IllegalArgumentException.class,
-                () -> KernelSignatures.check("fill", "tensor_ops", "fill", p, 3L, 1.0), "a double is not a float");
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> KernelSignatures.check("fill", "tensor_ops", "fill_all", p));
-        assertTrue(unknown.getMessage().contains("fill_all is not declared for module tensor_ops.cu"));
+        assertThrows(IllegalArgumentException.class, () -> Kernel.FILL.check("fill", p, 3L, 1.0),
+                "a double is not a float");
+    }
+
+    @Test
+    void aKernelsCNameIsItsConstantsNameInLowerCase() {
+        assertEquals("sgd_update", Kernel.SGD_UPDATE.kernelName());
+        assertEquals("topk_hits", Kernel.TOPK_HITS.kernelName());
+        assertEquals("tensor_ops", Kernel.TOPK_HITS.module());
     }
 
     /** The PTX nvcc emits for compute_75, the build's check target; NVRTC emits the same entries. */
@@ -141,8 +145,8 @@ class KernelSignaturesTest {
                 entries.put(m.group(1), types);
             }
             Map<String, List<String>> expected = new TreeMap<>();
-            tableFor(module).forEach((k, ps) -> expected.put(k, ps.stream().map(KernelParam::ptxType).toList()));
-            assertEquals(expected, entries, "PTX entries of " + module + ".cu (name → .param types) vs KernelSignatures");
+            declaredInJava(module).forEach((k, ps) -> expected.put(k, ps.stream().map(KernelParam::ptxType).toList()));
+            assertEquals(expected, entries, "PTX entries of " + module + ".cu (name → .param types) vs Kernel");
         }
     }
 }

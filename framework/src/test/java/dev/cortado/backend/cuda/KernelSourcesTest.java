@@ -27,6 +27,15 @@ class KernelSourcesTest {
         KernelProgram optimizers = KernelSources.load("optimizers");
         assertEquals(List.of("optimizer_math.cuh", "cortado_common.cuh"), optimizers.headerNames(),
                 "direct includes first, then what they include, each once");
+        assertEquals(List.of("tensor_math.cuh", "cortado_common.cuh"), KernelSources.load("tensor_ops").headerNames());
+    }
+
+    /** The block reduction's shared array is sized for the launches' block: one number on both sides. */
+    @Test
+    void theKernelsBlockSizeIsTheLaunchBlockSize() {
+        String common = KernelSources.readResource("cortado_common.cuh");
+        assertTrue(common.contains("#define CORTADO_BLOCK " + CudaKernels.BLOCK + "\n"),
+                "cortado_common.cuh must define CORTADO_BLOCK as CudaKernels.BLOCK = " + CudaKernels.BLOCK);
     }
 
     @Test

@@ -1,6 +1,7 @@
 // Host driver for KernelMathHostTest: runs the kernels' element math (the .cuh headers, compiled for
 // the host with __host__/__device__/__forceinline__ defined away) on inputs read from stdin, one
-// command per line, and prints the results. Floats travel as C99 hex literals, so no digit is lost.
+// command per line, and prints the results. Floats and doubles travel as C99 hex literals, so no
+// digit is lost; indices as decimal integers.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -9,10 +10,13 @@
 #include "dropout_rng.cuh"
 #include "loss_math.cuh"
 #include "activation_math.cuh"
+#include "tensor_math.cuh"
 
 static float f(char** save) { return strtof(strtok_r(nullptr, " \n", save), nullptr); }
 static long long ll(char** save) { return strtoll(strtok_r(nullptr, " \n", save), nullptr, 10); }
 static unsigned long long ull(char** save) { return strtoull(strtok_r(nullptr, " \n", save), nullptr, 10); }
+
+static void out_index(long long i) { printf("%lld\n", i); }
 
 static void out(std::initializer_list<float> values) {
     bool first = true;
@@ -93,6 +97,44 @@ int main() {
             float alpha = f(&save), x = f(&save);
             float y = cortado_activation(kind, alpha, x);
             out({y, cortado_activation_derivative(kind, alpha, x, y)});
+        } else if (!strcmp(cmd, "clamp")) {
+            float v = f(&save), lo = f(&save), hi = f(&save);
+            out({cortado_clamp(v, lo, hi)});
+        } else if (!strcmp(cmd, "channel_of")) {
+            long long i = ll(&save);
+            int channels = (int) ll(&save);
+            long long spatial = ll(&save);
+            out_index(cortado_channel_of(i, channels, spatial));
+        } else if (!strcmp(cmd, "channel_element")) {
+            long long j = ll(&save);
+            int c = (int) ll(&save), channels = (int) ll(&save);
+            long long spatial = ll(&save);
+            out_index(cortado_channel_element(j, c, channels, spatial));
+        } else if (!strcmp(cmd, "part_in_whole")) {
+            long long i = ll(&save);
+            int whole = (int) ll(&save), part = (int) ll(&save), offset = (int) ll(&save);
+            long long spatial = ll(&save);
+            out_index(cortado_part_in_whole(i, whole, part, offset, spatial));
+        } else if (!strcmp(cmd, "reduce")) {
+            // Both passes over one partial: the elements fold into it as reduce_partial's threads fold
+            // theirs, then reduce_final combines it with its own identity.
+            int op = (int) ll(&save), n = (int) ll(&save);
+            double acc = cortado_reduce_identity(op);
+            for (int i = 0; i < n; i++) acc = cortado_reduce_combine(op, acc, cortado_reduce_term(op, f(&save)));
+            int final_op = cortado_reduce_final_op(op);
+            printf("%a\n", cortado_reduce_combine(final_op, cortado_reduce_identity(final_op), acc));
+        } else if (!strcmp(cmd, "argmax")) {
+            int classes = (int) ll(&save);
+            std::vector<float> row(classes);
+            for (int c = 0; c < classes; c++) row[c] = f(&save);
+            out_index(cortado_argmax(row.data(), classes));
+        } else if (!strcmp(cmd, "topk")) {
+            int classes = (int) ll(&save);
+            float label = f(&save);
+            int k = (int) ll(&save);
+            std::vector<float> row(classes);
+            for (int c = 0; c < classes; c++) row[c] = f(&save);
+            out({cortado_topk_hit(row.data(), classes, label, k)});
         } else {
             fprintf(stderr, "unknown command %s\n", cmd);
             return 2;
