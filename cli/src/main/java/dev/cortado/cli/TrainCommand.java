@@ -175,6 +175,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where checkpoints, metrics.csv and training.png go. Default: runs/<model>-<time>.")
     Path checkpointDir;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Also save last.safetensors every N"
+            + " iterations inside an epoch (a resume continues at the same sample). Default: at each epoch's end only.")
+    Long checkpointEvery;
+
     @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in this checkpoint, with"
             + " its settings (data, model, optimizer, schedule, ...); flags given with it override them (--epochs N"
             + " extends the run).")
@@ -212,6 +216,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int train(Progress progress) throws Exception {
+        if (resume != null && initWeights != null) {
+            throw new UserInputException("--resume and --init-weights exclude each other: --resume continues a run with"
+                    + " its weights and optimizer state, --init-weights starts a new run from a model's weights");
+        }
         SavedRunOptions saved = resume == null ? null : SavedRunOptions.read(resume);
         List<OptionLayers.Layer> layers = new ArrayList<>();
         if (saved != null) {
@@ -249,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
                 LOG.info("initialized the weights from {}", initWeights);
             }
             List<EpochResult> epochResults = new ArrayList<>();
-            CheckpointSaver saver = new CheckpointSaver(runDir);
+            CheckpointSaver saver = new CheckpointSaver(runDir, checkpointEvery == null ? 0 : checkpointEvery);
             MetricsCsvLog metrics = new MetricsCsvLog(runDir.resolve("metrics.csv"));
             Trainer.Builder builder = Trainer.builder(network, inputs.train()).config(config).modelName(modelName)
                     .validationData(inputs.validation()).trainTransform(trainTransform).evalTransform(evalTransform)
@@ -395,10 +403,6 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Every range check of the options, once, after the layers have set them. */
     private void validate() {
-        if (resume != null && initWeights != null) {
-            throw new UserInputException("--resume and --init-weights exclude each other: --resume continues a run with"
-                    + " its weights and optimizer state, --init-weights starts a new run from a model's weights");
-        }
         positive("--epochs", epochs);
         positive("--batch-size", batchSize);
         if (maxIterations < 0) {
@@ -421,6 +425,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (validateEvery != null) {
             positive("--validate-every", validateEvery);
+        }
+        if (checkpointEvery != null) {
+            positive("--checkpoint-every", checkpointEvery);
         }
         if (valSplit != null && !(valSplit > 0 && valSplit < 1)) {
             throw new UserInputException("--val-split must lie strictly between 0 and 1, got " + valSplit);

@@ -60,12 +60,17 @@ final class TrainingPlot implements TrainingListener {
     /** A resumed run's plot shows the whole run: the epochs before the resume come from the metrics file. */
     @Override
     public void onTrainingStart(Trainer trainer) {
-        if (metrics == null || trainer.position().epoch() == 0) {
+        addEarlierEpochs(trainer.position().epoch());
+    }
+
+    /** The first {@code completed} epochs, from the metrics file. */
+    void addEarlierEpochs(int completed) {
+        if (metrics == null || completed == 0) {
             return;
         }
         try {
             for (MetricsCsvLog.Row r : MetricsCsvLog.read(metrics)) {
-                if (r.epoch() <= trainer.position().epoch()) {
+                if (r.epoch() <= completed) {
                     add(r.epoch(), r.trainLoss(), r.trainAccuracy(), r.validationLoss(), r.validationAccuracy());
                 }
             }
@@ -102,6 +107,11 @@ final class TrainingPlot implements TrainingListener {
             validationLoss.addOrUpdate(epoch, validationLossValue);
             validationAccuracy.addOrUpdate(epoch, 100 * validationTop1);
         }
+    }
+
+    /** The epochs drawn so far. */
+    int epochs() {
+        return trainLoss.getItemCount();
     }
 
     void write() {

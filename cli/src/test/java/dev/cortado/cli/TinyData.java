@@ -49,4 +49,30 @@ final class TinyData {
         }
     }
 
+    /**
+     * An image folder of grey 16×16 PNGs in {@code classes} classes, {@code perClass} training and
+     * {@code perClass / 4} (at least 2) test images each, under train/ and test/: class c is a bright
+     * vertical band at columns 4c..4c+3 plus noise.
+     */
+    static Path imageFolder(Path dir, int classes, int perClass) throws IOException {
+        SplittableRandom random = new SplittableRandom(3);
+        for (String split : new String[] {"train", "test"}) {
+            int n = split.equals("train") ? perClass : Math.max(2, perClass / 4);
+            for (int c = 0; c < classes; c++) {
+                Path folder = Files.createDirectories(dir.resolve(split).resolve("class" + c));
+                for (int i = 0; i < n; i++) {
+                    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(16, 16,
+                            java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+                    for (int y = 0; y < 16; y++) {
+                        for (int x = 0; x < 16; x++) {
+                            int v = random.nextInt(70) + (x / 4 == c % 4 ? 170 : 0);
+                            image.getRaster().setSample(x, y, 0, Math.min(255, v));
+                        }
+                    }
+                    javax.imageio.ImageIO.write(image, "png", folder.resolve("img" + i + ".png").toFile());
+                }
+            }
+        }
+        return dir;
+    }
 }

@@ -44,4 +44,18 @@ class TrainingPlotTest {
         assertEquals(1, attempts.get(), "after the first failure the plot is not tried again");
         assertTrue(Files.notExists(dir.resolve("plot.png")));
     }
+
+    /** A resumed run draws the whole run: the epochs before the resume come from its metrics file. */
+    @Test
+    void aResumedRunsPlotStartsWithTheEpochsInItsMetricsFile() throws Exception {
+        Path metrics = Files.writeString(dir.resolve("metrics.csv"), dev.cortado.train.MetricsCsvLog.HEADER + "\n"
+                + "1,10,0.9,0.6,0.8,0.65,0.9,0.001,100.0,1.0\n"
+                + "2,20,0.7,0.7,0.6,0.72,0.95,0.001,100.0,1.0\n"
+                + "3,30,0.6,0.75,0.5,0.74,0.96,0.001,100.0,1.0\n");
+        TrainingPlot plot = new TrainingPlot(dir.resolve("plot.png"), "lenet5", metrics);
+        // The checkpoint resumed from was written after epoch 2: epoch 3's row is from after it and is redone.
+        plot.addEarlierEpochs(2);
+        plot.onEpochEnd(null, epoch(2));
+        assertEquals(3, plot.epochs());
+    }
 }

@@ -20,11 +20,33 @@ public final class CheckpointSaver implements TrainingListener {
     static final String BEST_ACCURACY_KEY = "checkpoints.best_accuracy";
 
     private final Path directory;
+    /** Also save {@code last.safetensors} every this many iterations (0: only at epoch ends). */
+    private final long everyIterations;
     private double bestAccuracy = Double.NEGATIVE_INFINITY;
     private Path lastSaved;
 
     public CheckpointSaver(Path directory) {
+        this(directory, 0);
+    }
+
+    /** Saving also every {@code everyIterations} iterations inside epochs, so a crash loses less. */
+    public CheckpointSaver(Path directory, long everyIterations) {
+        if (everyIterations < 0) {
+            throw new IllegalArgumentException("checkpoint interval must be >= 0 iterations, got " + everyIterations);
+        }
         this.directory = directory;
+        this.everyIterations = everyIterations;
+    }
+
+    @Override
+    public void onIterationEnd(Trainer trainer, IterationResult result) {
+        if (everyIterations > 0 && trainer.iteration() % everyIterations == 0 && trainer.position().batch() != 0) {
+            try {
+                saveLast(trainer);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write a checkpoint in " + directory + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     public Path last() {

@@ -10,6 +10,14 @@ import java.util.concurrent.TimeUnit;
 /** Runs the real cli/target/cortado.jar as a separate process, as a user would. */
 record CortadoJar(int exitCode, String out, String err) {
     static CortadoJar run(Path workDir, String... args) throws IOException, InterruptedException {
+        return finish(start(workDir, args), args);
+    }
+
+    /** A running command, whose stdout and stderr go to temporary files until {@link #finish}. */
+    record Running(Process process, Path out, Path err) {
+    }
+
+    static Running start(Path workDir, String... args) throws IOException {
         Path jar = Path.of(System.getProperty("cortado.jar", "../cli/target/cortado.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing; build it with mvn package");
@@ -21,6 +29,13 @@ record CortadoJar(int exitCode, String out, String err) {
         Path err = Files.createTempFile("cortado-err", ".txt");
         Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(out.toFile())
                 .redirectError(err.toFile()).start();
+        return new Running(p, out, err);
+    }
+
+    static CortadoJar finish(Running running, String... args) throws IOException, InterruptedException {
+        Process p = running.process();
+        Path out = running.out();
+        Path err = running.err();
         if (!p.waitFor(15, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("cortado " + String.join(" ", args) + " did not finish in 15 minutes");
