@@ -131,10 +131,27 @@ final class TrainingRecipe implements OptionLayers.Layer {
         if (p.isAbsolute()) {
             return value;
         }
+        Path resolved = folder.resolve(p);
         return switch (key) {
-            case "data", "checkpoint-dir" -> folder.resolve(p).toString();
+            case "checkpoint-dir" -> resolved.toString();
+            case "data" -> {
+                if (!Files.exists(resolved)) {
+                    throw error(key, "no such dataset folder " + resolved + " (paths in a recipe are relative to the"
+                            + " recipe's folder)");
+                }
+                yield resolved.toString();
+            }
             // A model is a zoo name unless it names a file.
-            case "model" -> Files.isRegularFile(folder.resolve(p)) ? folder.resolve(p).toString() : value;
+            case "model" -> {
+                if (Files.isRegularFile(resolved)) {
+                    yield resolved.toString();
+                }
+                if (value.endsWith(".yaml") || value.endsWith(".yml")) {
+                    throw error(key, "no such model config " + resolved + " (paths in a recipe are relative to the"
+                            + " recipe's folder)");
+                }
+                yield value;
+            }
             default -> value;
         };
     }

@@ -207,4 +207,29 @@ class RunLifecycleTest {
             assertTrue(Arrays.equals(e.getValue().data(), b.tensors().get(e.getKey()).data()), e.getKey() + " differs");
         }
     }
+
+    @Test
+    void pathsInARecipeAreRelativeToTheRecipesFolderAndAMissingOneNamesTheRecipe() throws IOException {
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        TinyData.idx(project.resolve("data"), 100);
+        Files.writeString(project.resolve("small.yaml"), """
+                model: small
+                input: [1, 28, 28]
+                vars: {classes: 10}
+                layers:
+                  - {type: flatten}
+                  - {type: dense, name: out, units: $classes}
+                """);
+        Path recipe = Files.writeString(project.resolve("recipe.yaml"), "model: small.yaml\ndata: data\nepochs: 1\n"
+                + "batch-size: 20\ncheckpoint-dir: run\n");
+        CliRunner r = CliRunner.run("train", "--recipe", recipe.toString(), "--backend", "cpu");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(Files.exists(project.resolve("run/last.safetensors")));
+
+        Path broken = Files.writeString(project.resolve("broken.yaml"), "epochs: 1\nmodel: missing.yaml\n");
+        CliRunner missing = CliRunner.run("train", "--recipe", broken.toString());
+        assertEquals(2, missing.exitCode(), missing.err());
+        assertTrue(missing.err().contains("broken.yaml:2:")
+                && missing.err().contains("missing.yaml"), missing.err());
+    }
 }
