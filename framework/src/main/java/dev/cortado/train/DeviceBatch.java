@@ -2,6 +2,7 @@ package dev.cortado.train;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.data.Batch;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 
@@ -12,40 +13,39 @@ import dev.cortado.tensor.Tensor;
  */
 final class DeviceBatch implements AutoCloseable {
     private final Backend backend;
-    private Tensor images;
-    private Tensor labels;
+    private final ReusableTensor images;
+    private final ReusableTensor labels;
+    private Tensor currentImages;
+    private Tensor currentLabels;
 
     DeviceBatch(Backend backend) {
         this.backend = backend;
+        this.images = new ReusableTensor(backend::allocate);
+        this.labels = new ReusableTensor(backend::allocate);
     }
 
     /** Copies the batch's rows to the device; the returned tensors stay valid until the next upload. */
     void upload(Batch batch) {
         Shape shape = batch.shape();
-        if (images == null || !images.shape().equals(shape)) {
-            close();
-            images = backend.allocate(shape);
-            labels = backend.allocate(Shape.of(shape.batch()));
-        }
-        backend.tensors().copyFromHost(batch.images(), 0, images);
-        backend.tensors().copyFromHost(batch.labels(), 0, labels);
+        currentImages = images.get(shape);
+        currentLabels = labels.get(Shape.of(shape.batch()));
+        backend.tensors().copyFromHost(batch.images(), 0, currentImages);
+        backend.tensors().copyFromHost(batch.labels(), 0, currentLabels);
     }
 
     Tensor images() {
-        return images;
+        return currentImages;
     }
 
     Tensor labels() {
-        return labels;
+        return currentLabels;
     }
 
     @Override
     public void close() {
-        if (images != null) {
-            images.close();
-            labels.close();
-            images = null;
-            labels = null;
-        }
+        images.close();
+        labels.close();
+        currentImages = null;
+        currentLabels = null;
     }
 }

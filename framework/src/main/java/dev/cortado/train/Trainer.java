@@ -12,6 +12,7 @@ import dev.cortado.nn.Parameter;
 import dev.cortado.optim.LearningRateSchedule;
 import dev.cortado.optim.Optimizer;
 import dev.cortado.optim.StepUnit;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ public final class Trainer implements AutoCloseable {
     private final LearningRateSchedule schedule;
     private final List<Parameter> parameters;
     private final DeviceBatch batch;
-    private Tensor logitsGradient;
+    private final ReusableTensor logitsGradient;
     private final Map<String, String> extraMetadata;
     private long seed;
     private LoaderPosition position = LoaderPosition.START;
@@ -72,6 +73,7 @@ public final class Trainer implements AutoCloseable {
         this.schedule = config.schedule().build(config.optimizer().learningRate());
         this.parameters = network.parameters();
         this.batch = new DeviceBatch(backend);
+        this.logitsGradient = new ReusableTensor(backend::allocate);
     }
 
     public static Builder builder(Network network, Dataset trainData) {
@@ -130,16 +132,15 @@ public final class Trainer implements AutoCloseable {
         batch.upload(b);
         network.setDropoutSeed(dropoutSeed(seed, iteration));
         Tensor logits = network.forward(batch.images(), Mode.TRAIN);
-        ensureLogitsGradient(logits);
-        float loss = backend.losses().softmaxCrossEntropy(logits, batch.labels(), config.labelSmoothing(),
-                logitsGradient);
+        Tensor dLogits = logitsGradient.get(logits.shape());
+        float loss = backend.losses().softmaxCrossEntropy(logits, batch.labels(), config.labelSmoothing(), dLogits);
         int correct = backend.tensors().topKCorrect(logits, batch.labels(), 1);
         float norm = Float.NaN;
         boolean skipped;
         if (!Float.isFinite(loss)) {
             skipped = diverged("the training loss", loss, epoch, learningRate);
         } else {
-            network.backward(logitsGradient);
+            network.backward(dLogits);
             norm = config.clipping().apply(backend, parameters);
             skipped = !Float.isFinite(norm) && diverged("the gradient norm", norm, epoch, learningRate);
             if (!skipped) {
@@ -162,15 +163,6 @@ public final class Trainer implements AutoCloseable {
 
     private float learningRate(int epoch) {
         return schedule.rate(config.schedule().unit() == StepUnit.EPOCH ? epoch : iteration);
-    }
-
-    private void ensureLogitsGradient(Tensor logits) {
-        if (logitsGradient == null || !logitsGradient.shape().equals(logits.shape())) {
-            if (logitsGradient != null) {
-                logitsGradient.close();
-            }
-            logitsGradient = backend.allocate(logits.shape());
-        }
     }
 
     /** SplitMix64 of (seed, iteration): a fresh, reproducible dropout stream per iteration. */
@@ -255,9 +247,7 @@ public final class Trainer implements AutoCloseable {
     public void close() {
         batch.close();
         optimizer.close();
-        if (logitsGradient != null) {
-            logitsGradient.close();
-        }
+        logitsGradient.close();
     }
 
     public static final class Builder {
