@@ -24,9 +24,9 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The training loop. Each step reads as ARCHITECTURE.md's training step: copy the batch to the
- * device, forward, loss and its gradient, backward, clip and check the gradients, one fused update
- * per parameter, and the loss and correct count read back once. Progress, logs, checkpoints and
+ * The training loop. Each step reads as the training step of {@code docs/architecture.md}: copy the
+ * batch to the device, forward, loss and its gradient, backward, clip and check the gradients, one
+ * fused update per parameter, and the loss and correct count read back once. Progress, logs, checkpoints and
  * early stopping are {@link TrainingListener}s.
  *
  * <p>On the CPU the run is deterministic: the data order and augmentations come from the seed and
