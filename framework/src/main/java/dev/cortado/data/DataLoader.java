@@ -68,7 +68,7 @@ public final class DataLoader implements Closeable {
         this.prefetch = b.prefetch;
         this.outputShape = pipeline.outputShape(dataset.sampleShape());
         int n = dataset.size();
-        this.batchesPerEpoch = dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+        this.batchesPerEpoch = batchesPerEpoch(n, batchSize, dropLast);
         if (batchesPerEpoch == 0) {
             throw new IllegalArgumentException(dataset.description() + " has " + n + " samples, fewer than one batch of "
                     + batchSize + (dropLast ? " with drop-last" : "") + "; nothing to load");
@@ -100,6 +100,11 @@ public final class DataLoader implements Closeable {
     /** Batches per epoch: ceil(n / batch), or floor with drop-last. */
     public int batchesPerEpoch() {
         return batchesPerEpoch;
+    }
+
+    /** Batches in an epoch of {@code samples} samples: ceil(samples / batchSize), or floor with drop-last. */
+    public static int batchesPerEpoch(int samples, int batchSize, boolean dropLast) {
+        return dropLast ? samples / batchSize : (samples + batchSize - 1) / batchSize;
     }
 
     /** Rows per epoch: every sample, or the whole batches only with drop-last. */

@@ -108,7 +108,8 @@ public final class Trainer implements AutoCloseable {
         while (position.epoch() == epoch && !finished()) {
             Batch b = loader.next();
             position = loader.position();
-            IterationResult r = step(b, epoch, loader.batchesPerEpoch());
+            batch.upload(b);
+            IterationResult r = step(batch, epoch, b.index(), loader.batchesPerEpoch());
             if (!r.skipped()) {
                 lossSum += (double) r.loss() * b.size();
                 correct += r.correct();
@@ -126,15 +127,30 @@ public final class Trainer implements AutoCloseable {
                 seen == 0 ? Double.NaN : (double) correct / seen, seen / seconds, seconds, validation);
     }
 
+    /**
+     * One training step on a batch the caller has already copied to the device, counted as an
+     * iteration: the step {@link #fit()} runs for each batch from its loader (this iteration's
+     * learning rate and dropout masks, forward, loss, backward, clip, update), without the loader and
+     * without calling the listeners. A throughput benchmark uses it to time training on data that
+     * stays on the device. The result's epoch and batch are those of {@link #position()}, which only
+     * the loader advances.
+     *
+     * @throws DivergenceException when the loss or the gradient norm is not finite and the config
+     *                             says to stop
+     */
+    public IterationResult step(DeviceBatch deviceBatch) {
+        return step(deviceBatch, position.epoch(), position.batch(),
+                DataLoader.batchesPerEpoch(trainData.size(), config.batchSize(), config.dropLast()));
+    }
+
     /** One iteration: forward, loss, backward, clip, update. Nothing here allocates once shapes are known. */
-    private IterationResult step(Batch b, int epoch, int batchesPerEpoch) {
+    private IterationResult step(DeviceBatch device, int epoch, int batchInEpoch, int batchesPerEpoch) {
         float learningRate = learningRate(epoch);
-        batch.upload(b);
         network.setDropoutSeed(dropoutSeed(seed, iteration));
-        Tensor logits = network.forward(batch.images(), Mode.TRAIN);
+        Tensor logits = network.forward(device.images(), Mode.TRAIN);
         Tensor dLogits = logitsGradient.get(logits.shape());
-        float loss = backend.losses().softmaxCrossEntropy(logits, batch.labels(), config.labelSmoothing(), dLogits);
-        int correct = backend.tensors().topKCorrect(logits, batch.labels(), 1);
+        float loss = backend.losses().softmaxCrossEntropy(logits, device.labels(), config.labelSmoothing(), dLogits);
+        int correct = backend.tensors().topKCorrect(logits, device.labels(), 1);
         float norm = Float.NaN;
         boolean skipped;
         if (!Float.isFinite(loss)) {
@@ -148,7 +164,7 @@ public final class Trainer implements AutoCloseable {
             }
         }
         iteration++;
-        return new IterationResult(epoch, iteration, b.index(), batchesPerEpoch, b.size(), loss, correct,
+        return new IterationResult(epoch, iteration, batchInEpoch, batchesPerEpoch, device.size(), loss, correct,
                 learningRate, norm, skipped);
     }
 
