@@ -3,7 +3,6 @@ package dev.cortado.cli;
 import dev.cortado.backend.Backend;
 import dev.cortado.models.ModelConfig;
 import dev.cortado.models.NetworkSpecs;
-import dev.cortado.models.benchmark.ModelBenchmark;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package dev.cortado.nn;
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.CounterRng;
 import dev.cortado.nn.layers.DropoutLayer;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
@@ -36,7 +37,8 @@ public final class Network implements AutoCloseable {
     private final List<Parameter> parameters;
     private final Tensor[] outputs;
     private final Tensor[] gradients;
-    private final Tensor[] gradientSums;
+    /** Per node read by several consumers, the sum of their gradients; null for the others. */
+    private final ReusableTensor[] gradientSums;
     private final int[] consumers;
     /** Per node, the consumers whose gradient has not arrived yet in the running backward pass. */
     private final int[] pending;
@@ -56,7 +58,7 @@ public final class Network implements AutoCloseable {
         this.inputSlot = nodes.size();
         this.outputs = new Tensor[nodes.size() + 1];
         this.gradients = new Tensor[nodes.size() + 1];
-        this.gradientSums = new Tensor[nodes.size() + 1];
+        this.gradientSums = new ReusableTensor[nodes.size() + 1];
         this.consumers = new int[nodes.size() + 1];
         this.pending = new int[nodes.size() + 1];
         List<Parameter> all = new ArrayList<>();
@@ -74,6 +76,11 @@ public final class Network implements AutoCloseable {
             }
         }
         this.parameters = List.copyOf(all);
+        for (int i = 0; i < consumers.length; i++) {
+            if (consumers[i] > 1) {
+                gradientSums[i] = new ReusableTensor(backend::allocate);
+            }
+        }
         this.summary = summarize();
     }
 
@@ -352,14 +359,7 @@ public final class Network implements AutoCloseable {
             gradients[node] = gradient;
             return;
         }
-        Tensor sum = gradientSums[node];
-        if (sum == null || !sum.shape().equals(gradient.shape())) {
-            if (sum != null) {
-                sum.close();
-            }
-            sum = backend.allocate(gradient.shape());
-            gradientSums[node] = sum;
-        }
+        Tensor sum = gradientSums[node].get(gradient.shape());
         if (pending[node] == consumers[node]) {
             backend.tensors().copy(gradient, sum);
         } else {
@@ -413,10 +413,9 @@ public final class Network implements AutoCloseable {
         for (Node node : nodes) {
             node.layer().close();
         }
-        for (int n = 0; n < gradientSums.length; n++) {
-            if (gradientSums[n] != null) {
-                gradientSums[n].close();
-                gradientSums[n] = null;
+        for (ReusableTensor sum : gradientSums) {
+            if (sum != null) {
+                sum.close();
             }
         }
     }

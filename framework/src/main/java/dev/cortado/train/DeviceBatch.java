@@ -2,6 +2,7 @@ package dev.cortado.train;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.data.Batch;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 
@@ -10,42 +11,57 @@ import dev.cortado.tensor.Tensor;
  * tensors are reused from batch to batch and reallocated only when the batch size changes (the
  * last, partial batch of an epoch), so a steady training step allocates nothing.
  */
-final class DeviceBatch implements AutoCloseable {
+public final class DeviceBatch implements AutoCloseable {
     private final Backend backend;
-    private Tensor images;
-    private Tensor labels;
+    private final ReusableTensor images;
+    private final ReusableTensor labels;
+    private Tensor currentImages;
+    private Tensor currentLabels;
 
-    DeviceBatch(Backend backend) {
+    public DeviceBatch(Backend backend) {
         this.backend = backend;
+        this.images = new ReusableTensor(backend::allocate);
+        this.labels = new ReusableTensor(backend::allocate);
     }
 
-    /** Copies the batch's rows to the device; the returned tensors stay valid until the next upload. */
-    void upload(Batch batch) {
+    /** Copies the batch's rows to the device; the tensors stay valid until the next upload. */
+    public void upload(Batch batch) {
         Shape shape = batch.shape();
-        if (images == null || !images.shape().equals(shape)) {
-            close();
-            images = backend.allocate(shape);
-            labels = backend.allocate(Shape.of(shape.batch()));
+        currentImages = images.get(shape);
+        currentLabels = labels.get(Shape.of(shape.batch()));
+        backend.tensors().copyFromHost(batch.images(), 0, currentImages);
+        backend.tensors().copyFromHost(batch.labels(), 0, currentLabels);
+    }
+
+    /** The images of the last upload, {@code [N, C, H, W]}. */
+    public Tensor images() {
+        requireUploaded();
+        return currentImages;
+    }
+
+    /** The class index of each image of the last upload, as a float, {@code [N]}. */
+    public Tensor labels() {
+        requireUploaded();
+        return currentLabels;
+    }
+
+    /** N, the rows of the last upload. */
+    public int size() {
+        requireUploaded();
+        return currentImages.shape().batch();
+    }
+
+    private void requireUploaded() {
+        if (currentImages == null) {
+            throw new IllegalStateException("no batch on the device: upload one first");
         }
-        backend.tensors().copyFromHost(batch.images(), 0, images);
-        backend.tensors().copyFromHost(batch.labels(), 0, labels);
-    }
-
-    Tensor images() {
-        return images;
-    }
-
-    Tensor labels() {
-        return labels;
     }
 
     @Override
     public void close() {
-        if (images != null) {
-            images.close();
-            labels.close();
-            images = null;
-            labels = null;
-        }
+        images.close();
+        labels.close();
+        currentImages = null;
+        currentLabels = null;
     }
 }

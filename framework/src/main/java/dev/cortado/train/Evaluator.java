@@ -9,6 +9,7 @@ import dev.cortado.data.SampleShape;
 import dev.cortado.data.TestTimeAugmentation;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Network;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 
@@ -31,8 +32,8 @@ public final class Evaluator {
         int k5 = Math.min(5, classes);
         try (DataLoader loader = DataLoader.builder(data).batchSize(batchSize).shuffle(false)
                 .augmentation(transform).build();
-             DeviceBatch device = new DeviceBatch(backend)) {
-            Tensor predicted = null;
+             DeviceBatch device = new DeviceBatch(backend);
+             ReusableTensor predicted = new ReusableTensor(backend::allocate)) {
             float[] predictedHost = new float[0];
             for (Batch batch : loader.epoch()) {
                 device.upload(batch);
@@ -41,22 +42,16 @@ public final class Evaluator {
                 lossSum += (double) backend.losses().softmaxCrossEntropy(logits, device.labels(), 0f, null) * n;
                 top1 += backend.tensors().topKCorrect(logits, device.labels(), 1);
                 top5 += backend.tensors().topKCorrect(logits, device.labels(), k5);
-                if (predicted == null || predicted.shape().batch() != n) {
-                    if (predicted != null) {
-                        predicted.close();
-                    }
-                    predicted = backend.allocate(Shape.of(n));
+                if (predictedHost.length != n) {
                     predictedHost = new float[n];
                 }
-                backend.tensors().argmax(logits, predicted);
-                backend.tensors().copyToHost(predicted, predictedHost);
+                Tensor argmax = predicted.get(Shape.of(n));
+                backend.tensors().argmax(logits, argmax);
+                backend.tensors().copyToHost(argmax, predictedHost);
                 float[] labels = batch.labels();
                 for (int i = 0; i < n; i++) {
                     confusion[(int) labels[i]][(int) predictedHost[i]]++;
                 }
-            }
-            if (predicted != null) {
-                predicted.close();
             }
         }
         int samples = data.size();

@@ -12,6 +12,7 @@ import dev.cortado.nn.Parameter;
 import dev.cortado.optim.LearningRateSchedule;
 import dev.cortado.optim.Optimizer;
 import dev.cortado.optim.StepUnit;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,9 +24,9 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The training loop. Each step reads as ARCHITECTURE.md's training step: copy the batch to the
- * device, forward, loss and its gradient, backward, clip and check the gradients, one fused update
- * per parameter, and the loss and correct count read back once. Progress, logs, checkpoints and
+ * The training loop. Each step reads as the training step of {@code docs/architecture.md}: copy the
+ * batch to the device, forward, loss and its gradient, backward, clip and check the gradients, one
+ * fused update per parameter, and the loss and correct count read back once. Progress, logs, checkpoints and
  * early stopping are {@link TrainingListener}s.
  *
  * <p>On the CPU the run is deterministic: the data order and augmentations come from the seed and
@@ -48,7 +49,7 @@ public final class Trainer implements AutoCloseable {
     private final LearningRateSchedule schedule;
     private final List<Parameter> parameters;
     private final DeviceBatch batch;
-    private Tensor logitsGradient;
+    private final ReusableTensor logitsGradient;
     private final Map<String, String> extraMetadata;
     private long seed;
     private LoaderPosition position = LoaderPosition.START;
@@ -73,6 +74,7 @@ public final class Trainer implements AutoCloseable {
         this.schedule = config.schedule().build(config.optimizer().learningRate());
         this.parameters = network.parameters();
         this.batch = new DeviceBatch(backend);
+        this.logitsGradient = new ReusableTensor(backend::allocate);
     }
 
     public static Builder builder(Network network, Dataset trainData) {
@@ -112,7 +114,8 @@ public final class Trainer implements AutoCloseable {
         while (position.epoch() == epoch && !finished()) {
             Batch b = loader.next();
             position = loader.position();
-            IterationResult r = step(b, epoch, loader.batchesPerEpoch());
+            batch.upload(b);
+            IterationResult r = step(batch, epoch, b.index(), loader.batchesPerEpoch());
             if (!r.skipped()) {
                 lossSum += (double) r.loss() * b.size();
                 correct += r.correct();
@@ -130,22 +133,36 @@ public final class Trainer implements AutoCloseable {
                 seen == 0 ? Double.NaN : (double) correct / seen, seen / seconds, seconds, validation);
     }
 
+    /**
+     * One training step on a batch the caller has already copied to the device, counted as an
+     * iteration: the step {@link #fit()} runs for each batch from its loader (this iteration's
+     * learning rate and dropout masks, forward, loss, backward, clip, update), without the loader and
+     * without calling the listeners. A throughput benchmark uses it to time training on data that
+     * stays on the device. The result's epoch and batch are those of {@link #position()}, which only
+     * the loader advances.
+     *
+     * @throws DivergenceException when the loss or the gradient norm is not finite and the config
+     *                             says to stop
+     */
+    public IterationResult step(DeviceBatch deviceBatch) {
+        return step(deviceBatch, position.epoch(), position.batch(),
+                DataLoader.batchesPerEpoch(trainData.size(), config.batchSize(), config.dropLast()));
+    }
+
     /** One iteration: forward, loss, backward, clip, update. Nothing here allocates once shapes are known. */
-    private IterationResult step(Batch b, int epoch, int batchesPerEpoch) {
+    private IterationResult step(DeviceBatch device, int epoch, int batchInEpoch, int batchesPerEpoch) {
         float learningRate = learningRate(epoch);
-        batch.upload(b);
         network.setDropoutSeed(dropoutSeed(seed, iteration));
-        Tensor logits = network.forward(batch.images(), Mode.TRAIN);
-        ensureLogitsGradient(logits);
-        float loss = backend.losses().softmaxCrossEntropy(logits, batch.labels(), config.labelSmoothing(),
-                logitsGradient);
-        int correct = backend.tensors().topKCorrect(logits, batch.labels(), 1);
+        Tensor logits = network.forward(device.images(), Mode.TRAIN);
+        Tensor dLogits = logitsGradient.get(logits.shape());
+        float loss = backend.losses().softmaxCrossEntropy(logits, device.labels(), config.labelSmoothing(), dLogits);
+        int correct = backend.tensors().topKCorrect(logits, device.labels(), 1);
         float norm = Float.NaN;
         boolean skipped;
         if (!Float.isFinite(loss)) {
             skipped = diverged("the training loss", loss, epoch, learningRate);
         } else {
-            network.backward(logitsGradient);
+            network.backward(dLogits);
             norm = config.clipping().apply(backend, parameters);
             skipped = !Float.isFinite(norm) && diverged("the gradient norm", norm, epoch, learningRate);
             if (!skipped) {
@@ -153,7 +170,7 @@ public final class Trainer implements AutoCloseable {
             }
         }
         iteration++;
-        return new IterationResult(epoch, iteration, b.index(), batchesPerEpoch, b.size(), loss, correct,
+        return new IterationResult(epoch, iteration, batchInEpoch, batchesPerEpoch, device.size(), loss, correct,
                 learningRate, norm, skipped);
     }
 
@@ -168,15 +185,6 @@ public final class Trainer implements AutoCloseable {
 
     private float learningRate(int epoch) {
         return schedule.rate(config.schedule().unit() == StepUnit.EPOCH ? epoch : iteration);
-    }
-
-    private void ensureLogitsGradient(Tensor logits) {
-        if (logitsGradient == null || !logitsGradient.shape().equals(logits.shape())) {
-            if (logitsGradient != null) {
-                logitsGradient.close();
-            }
-            logitsGradient = backend.allocate(logits.shape());
-        }
     }
 
     /** SplitMix64 of (seed, iteration): a fresh, reproducible dropout stream per iteration. */
@@ -280,9 +288,7 @@ public final class Trainer implements AutoCloseable {
     public void close() {
         batch.close();
         optimizer.close();
-        if (logitsGradient != null) {
-            logitsGradient.close();
-        }
+        logitsGradient.close();
     }
 
     public static final class Builder {

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.cpu.CpuBackend;
 import dev.cortado.checkpoint.CheckpointFormatException;
+import dev.cortado.data.DataLoader;
 import dev.cortado.data.Dataset;
+import dev.cortado.data.LoaderPosition;
 import dev.cortado.nn.Network;
 import dev.cortado.nn.NetworkBuilder;
 import dev.cortado.nn.Parameter;
@@ -238,6 +240,54 @@ class TrainerTest {
             t.fit();
             assertEquals(5, t.iteration());
             assertEquals(5, t.position().batch(), "the loader continues at the sixth batch");
+        }
+    }
+
+    /** step(DeviceBatch) is fit()'s step: the same batches give bit-identical weights, losses and iterations. */
+    @Test
+    void aStepOnADeviceBatchIsTheStepFitRuns() {
+        TrainingConfig config = config().maxIterations(3).build();
+        List<Float> fitLosses = new ArrayList<>();
+        Map<String, float[]> fitted;
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config).listener(new TrainingListener() {
+                 @Override
+                 public void onIterationEnd(Trainer trainer, IterationResult result) {
+                     fitLosses.add(result.loss());
+                 }
+             }).build()) {
+            t.fit();
+            fitted = state(t);
+        }
+        List<Float> stepLosses = new ArrayList<>();
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config).build();
+             DataLoader loader = DataLoader.builder(TRAIN).batchSize(config.batchSize()).shuffle(true)
+                     .seed(config.seed()).build();
+             DeviceBatch batch = new DeviceBatch(CPU)) {
+            for (int i = 0; i < 3; i++) {
+                batch.upload(loader.next());
+                IterationResult r = t.step(batch);
+                assertEquals(i + 1, r.iteration());
+                assertEquals(32, r.batchSize());
+                assertEquals(8, r.batchesPerEpoch(), "256 samples in batches of 32");
+                stepLosses.add(r.loss());
+            }
+            assertEquals(3, t.iteration());
+            assertEquals(LoaderPosition.START, t.position(), "only fit's loader moves the position");
+            assertBitIdentical(fitted, state(t));
+        }
+        assertEquals(fitLosses, stepLosses);
+    }
+
+    @Test
+    void aStepBeforeAnyUploadIsRefused() {
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config().build()).build();
+             DeviceBatch empty = new DeviceBatch(CPU)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.step(empty));
+            assertTrue(e.getMessage().contains("upload"), e.getMessage());
+            assertEquals(0, t.iteration());
         }
     }
 }

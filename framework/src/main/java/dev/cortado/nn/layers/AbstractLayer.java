@@ -3,6 +3,7 @@ package dev.cortado.nn.layers;
 import dev.cortado.backend.Backend;
 import dev.cortado.nn.Layer;
 import dev.cortado.nn.Parameter;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
@@ -10,14 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What every layer shares: its name, its backend, its parameters, and reusable tensors
- * ({@link Slot}s) that are reallocated only when the shape they must hold changes.
+ * What every layer shares: its name, its backend, its parameters, and {@link ReusableTensor}s that
+ * are reallocated only when the shape they must hold changes.
  */
 abstract class AbstractLayer implements Layer {
     protected final String name;
     protected final Backend backend;
     private final List<Parameter> parameters = new ArrayList<>();
-    private final List<Slot> slots = new ArrayList<>();
+    private final List<ReusableTensor> reusables = new ArrayList<>();
     private final List<Tensor> owned = new ArrayList<>();
 
     AbstractLayer(String name, Backend backend) {
@@ -47,10 +48,11 @@ abstract class AbstractLayer implements Layer {
         return t;
     }
 
-    protected Slot slot() {
-        Slot s = new Slot();
-        slots.add(s);
-        return s;
+    /** A tensor on this layer's backend, kept across calls and freed by {@link #close()}. */
+    protected ReusableTensor reusableTensor() {
+        ReusableTensor t = new ReusableTensor(backend::allocate);
+        reusables.add(t);
+        return t;
     }
 
     /** An error naming this layer, its type and the offending shapes. */
@@ -81,36 +83,14 @@ abstract class AbstractLayer implements Layer {
             p.value().close();
             p.gradient().close();
         }
-        for (Slot s : slots) {
-            s.close();
+        for (ReusableTensor t : reusables) {
+            t.close();
         }
         for (Tensor t : owned) {
             t.close();
         }
         parameters.clear();
-        slots.clear();
+        reusables.clear();
         owned.clear();
-    }
-
-    /** A tensor kept across calls, reallocated only when asked for a different shape (a new batch size). */
-    protected final class Slot {
-        private Tensor tensor;
-
-        Tensor get(Shape shape) {
-            if (tensor == null || !tensor.shape().equals(shape)) {
-                if (tensor != null) {
-                    tensor.close();
-                }
-                tensor = backend.allocate(shape);
-            }
-            return tensor;
-        }
-
-        void close() {
-            if (tensor != null) {
-                tensor.close();
-                tensor = null;
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.cortado.nn.layers;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.nn.Mode;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.Collections;
@@ -9,7 +10,7 @@ import java.util.List;
 
 /** The sum of two or more inputs of one shape: a residual connection. Each input's gradient is dy itself. */
 public final class AddLayer extends AbstractLayer {
-    private final Slot output = slot();
+    private final ReusableTensor output = reusableTensor();
     private int arity;
 
     public AddLayer(String name, Backend backend, List<Shape> inputShapes) {

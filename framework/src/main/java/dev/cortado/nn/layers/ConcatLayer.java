@@ -2,6 +2,7 @@ package dev.cortado.nn.layers;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.nn.Mode;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.ArrayList;
@@ -9,15 +10,15 @@ import java.util.List;
 
 /** Stacks inputs along the channel axis (GoogLeNet's inception outputs); the gradient splits dy back. */
 public final class ConcatLayer extends AbstractLayer {
-    private final Slot output = slot();
-    private final List<Slot> inputGradients = new ArrayList<>();
+    private final ReusableTensor output = reusableTensor();
+    private final List<ReusableTensor> inputGradients = new ArrayList<>();
     private final List<Shape> lastShapes = new ArrayList<>();
 
     public ConcatLayer(String name, Backend backend, List<Shape> inputShapes) {
         super(name, backend);
         outputShape(inputShapes);
         for (int i = 0; i < inputShapes.size(); i++) {
-            inputGradients.add(slot());
+            inputGradients.add(reusableTensor());
         }
     }
 

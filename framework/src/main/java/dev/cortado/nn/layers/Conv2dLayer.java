@@ -6,6 +6,7 @@ import dev.cortado.nn.Parameter;
 import dev.cortado.nn.ParameterFactory;
 import dev.cortado.nn.init.Fans;
 import dev.cortado.nn.init.InitSpec;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
@@ -16,8 +17,8 @@ public final class Conv2dLayer extends AbstractLayer {
     private final Conv2dSpec geometry;
     private final Parameter weight;
     private final Parameter bias;
-    private final Slot output = slot();
-    private final Slot inputGradient = slot();
+    private final ReusableTensor output = reusableTensor();
+    private final ReusableTensor inputGradient = reusableTensor();
     private Tensor input;
 
     public Conv2dLayer(String name, ParameterFactory params, Shape inputShape, int outChannels,

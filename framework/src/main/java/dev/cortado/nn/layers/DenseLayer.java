@@ -5,6 +5,7 @@ import dev.cortado.nn.Parameter;
 import dev.cortado.nn.ParameterFactory;
 import dev.cortado.nn.init.Fans;
 import dev.cortado.nn.init.InitSpec;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.List;
@@ -17,8 +18,8 @@ public final class DenseLayer extends AbstractLayer {
     private final int inFeatures;
     private final Parameter weight;
     private final Parameter bias;
-    private final Slot output = slot();
-    private final Slot inputGradient = slot();
+    private final ReusableTensor output = reusableTensor();
+    private final ReusableTensor inputGradient = reusableTensor();
     /** The last forward input, and its {@code [N, in]} matrix view. */
     private Tensor source;
     private Tensor input;

@@ -2,6 +2,7 @@ package dev.cortado.nn.layers;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.nn.Mode;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.List;
@@ -14,9 +15,9 @@ import java.util.List;
  */
 public final class DropoutLayer extends AbstractLayer {
     private final float p;
-    private final Slot output = slot();
-    private final Slot mask = slot();
-    private final Slot inputGradient = slot();
+    private final ReusableTensor output = reusableTensor();
+    private final ReusableTensor mask = reusableTensor();
+    private final ReusableTensor inputGradient = reusableTensor();
     private long seed;
     private Mode lastMode;
 

@@ -5,6 +5,7 @@ import dev.cortado.nn.Parameter;
 import dev.cortado.nn.ParameterFactory;
 import dev.cortado.nn.init.Fans;
 import dev.cortado.nn.init.InitSpec;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.List;
@@ -18,8 +19,8 @@ public final class PReluLayer extends AbstractLayer {
 
     private final int channels;
     private final Parameter slope;
-    private final Slot output = slot();
-    private final Slot inputGradient = slot();
+    private final ReusableTensor output = reusableTensor();
+    private final ReusableTensor inputGradient = reusableTensor();
     private Tensor input;
 
     public PReluLayer(String name, ParameterFactory params, Shape inputShape) {

@@ -2,6 +2,7 @@ package dev.cortado.nn.layers;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.nn.Mode;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Tensor;
 import java.util.List;
 
@@ -11,8 +12,8 @@ import java.util.List;
  * tensors while shapes stay. Subclasses name the two ops.
  */
 abstract class SingleInputLayer extends AbstractLayer {
-    private final Slot output = slot();
-    private final Slot inputGradient = slot();
+    private final ReusableTensor output = reusableTensor();
+    private final ReusableTensor inputGradient = reusableTensor();
     private Tensor input;
     private Tensor lastOutput;
 

@@ -3,6 +3,7 @@ package dev.cortado.nn.layers;
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.Pool2dSpec;
 import dev.cortado.nn.Mode;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.ArrayList;
@@ -20,14 +21,14 @@ public final class ZeroPadShortcutLayer extends AbstractLayer {
     private final int outChannels;
     private final int stride;
     private final Pool2dSpec subsampling;
-    private final Slot subsampled = slot();
-    private final Slot padBefore = slot();
-    private final Slot padAfter = slot();
-    private final Slot output = slot();
-    private final Slot subsampledGradient = slot();
-    private final Slot discardedBefore = slot();
-    private final Slot discardedAfter = slot();
-    private final Slot inputGradient = slot();
+    private final ReusableTensor subsampled = reusableTensor();
+    private final ReusableTensor padBefore = reusableTensor();
+    private final ReusableTensor padAfter = reusableTensor();
+    private final ReusableTensor output = reusableTensor();
+    private final ReusableTensor subsampledGradient = reusableTensor();
+    private final ReusableTensor discardedBefore = reusableTensor();
+    private final ReusableTensor discardedAfter = reusableTensor();
+    private final ReusableTensor inputGradient = reusableTensor();
     private Tensor input;
     private Tensor lastSubsampled;
 
@@ -116,7 +117,7 @@ public final class ZeroPadShortcutLayer extends AbstractLayer {
     }
 
     /** [before, middle, after] along the channels, leaving out an empty side. */
-    private List<Tensor> pieces(Shape sub, Tensor middle, Slot before, Slot after) {
+    private List<Tensor> pieces(Shape sub, Tensor middle, ReusableTensor before, ReusableTensor after) {
         int padding = outChannels - sub.channels();
         int first = padding / 2;
         List<Tensor> parts = new ArrayList<>(3);

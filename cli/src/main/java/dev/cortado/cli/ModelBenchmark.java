@@ -1,18 +1,23 @@
-package dev.cortado.models.benchmark;
+package dev.cortado.cli;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.data.DataLoader;
+import dev.cortado.data.Dataset;
+import dev.cortado.data.SampleShape;
 import dev.cortado.nn.Layer;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Network;
 import dev.cortado.nn.NetworkSpec;
 import dev.cortado.nn.NodeSpec;
-import dev.cortado.nn.Parameter;
 import dev.cortado.optim.GradientClipping;
-import dev.cortado.optim.Optimizer;
 import dev.cortado.optim.OptimizerSpec;
 import dev.cortado.optim.OptimizerType;
-import dev.cortado.tensor.Shape;
+import dev.cortado.optim.ScheduleSpec;
+import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Tensor;
+import dev.cortado.train.DeviceBatch;
+import dev.cortado.train.Trainer;
+import dev.cortado.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,21 +26,21 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Throughput of a network on random data, as {@code cortado benchmark} reports it: the training step
- * of {@code Trainer.step} (forward in TRAIN mode, softmax cross-entropy with its gradient, backward,
- * the global gradient norm, an Adam update), inference (forward in EVAL mode), and each node's
- * forward and backward time like {@code caffe time}. Rates are the median images per second over
- * several timed runs after a warm-up of at least a few seconds, so that the JIT has compiled the
- * kernels, as {@code benchmarks/pytorch_reference.py} times PyTorch. The batch is uploaded once: the
- * figures are the network's, not the data pipeline's.
+ * Throughput of a network on random data, as {@code cortado benchmark} reports it: the trainer's own
+ * step ({@link Trainer#step(DeviceBatch)}: forward in TRAIN mode, softmax cross-entropy with its
+ * gradient, backward, the global gradient norm, an Adam update), inference (forward in EVAL mode),
+ * and each node's forward and backward time like {@code caffe time}. Rates are the median images per
+ * second over several timed runs after a warm-up of at least a few seconds, so that the JIT has
+ * compiled the kernels, as {@code benchmarks/pytorch_reference.py} times PyTorch. The batch is
+ * uploaded once: the figures are the network's, not the data pipeline's.
  */
-public final class ModelBenchmark implements AutoCloseable {
+final class ModelBenchmark implements AutoCloseable {
     /** Images per second of each timed run, and their median. */
-    public record Result(double medianImagesPerSecond, double[] runs) {
+    record Result(double medianImagesPerSecond, double[] runs) {
     }
 
     /** Mean milliseconds per step that one node spends in forward and in backward. */
-    public record LayerTime(String node, String type, double forwardMs, double backwardMs) {
+    record LayerTime(String node, String type, double forwardMs, double backwardMs) {
     }
 
     private final Backend backend;
@@ -43,24 +48,48 @@ public final class ModelBenchmark implements AutoCloseable {
     private final int batchSize;
     private final long warmupNanos;
     private final Network network;
-    private final Session session;
+    private final Trainer trainer;
+    private final DeviceBatch batch;
 
     /** Builds the network on {@code backend} with a random batch of {@code batchSize} images. */
-    public ModelBenchmark(Backend backend, NetworkSpec spec, int batchSize, double warmupSeconds) {
+    ModelBenchmark(Backend backend, NetworkSpec spec, int batchSize, double warmupSeconds) {
         this.backend = backend;
         this.spec = spec;
         this.batchSize = batchSize;
         this.warmupNanos = (long) (warmupSeconds * 1e9);
         this.network = Network.build(spec, backend, 42);
-        this.session = new Session(network, batchSize);
+        Trainer t = null;
+        DeviceBatch b = null;
+        try {
+            Dataset data = new RandomImages(network, batchSize, 7);
+            TrainingConfig config = TrainingConfig.builder().batchSize(batchSize)
+                    .optimizer(OptimizerSpec.defaults(OptimizerType.ADAM).withLearningRate(1e-3f))
+                    .schedule(ScheduleSpec.constant()).clipping(GradientClipping.none()).build();
+            t = Trainer.builder(network, data).config(config).build();
+            b = new DeviceBatch(backend);
+            try (DataLoader loader = DataLoader.builder(data).batchSize(batchSize).shuffle(false).build()) {
+                b.upload(loader.next());
+            }
+        } catch (RuntimeException e) {
+            if (b != null) {
+                b.close();
+            }
+            if (t != null) {
+                t.close();
+            }
+            network.close();
+            throw e;
+        }
+        this.trainer = t;
+        this.batch = b;
     }
 
-    public Result training(int iterations, int runs) {
-        return time(session::step, iterations, runs);
+    Result training(int iterations, int runs) {
+        return time(() -> trainer.step(batch), iterations, runs);
     }
 
-    public Result inference(int iterations, int runs) {
-        return time(() -> network.forward(session.images, Mode.EVAL), iterations, runs);
+    Result inference(int iterations, int runs) {
+        return time(() -> network.forward(batch.images(), Mode.EVAL), iterations, runs);
     }
 
     private Result time(Runnable step, int iterations, int runs) {
@@ -89,9 +118,8 @@ public final class ModelBenchmark implements AutoCloseable {
      * around each node: on a GPU the host only queues work, and an unsynchronized clock would time the
      * launches, not the kernels.
      */
-    public List<LayerTime> layerTimes(int iterations) {
-        Session s = session;
-        s.step();
+    List<LayerTime> layerTimes(int iterations) {
+        trainer.step(batch);
         List<NodeSpec> nodes = spec.nodes();
         int count = nodes.size();
         Map<String, Integer> index = new HashMap<>();
@@ -116,11 +144,16 @@ public final class ModelBenchmark implements AutoCloseable {
         long[] backwardNs = new long[count];
         Tensor[] outputs = new Tensor[count + 1];
         Tensor[] gradients = new Tensor[count + 1];
-        Tensor[] sums = new Tensor[count + 1];
-        try {
+        ReusableTensor[] sums = new ReusableTensor[count + 1];
+        for (int i = 0; i < count; i++) {
+            if (consumers[i] > 1) {
+                sums[i] = new ReusableTensor(backend::allocate);
+            }
+        }
+        try (ReusableTensor logitsGradient = new ReusableTensor(backend::allocate)) {
             for (int it = 0; it < iterations + 1; it++) {
                 boolean timed = it > 0;
-                outputs[count] = s.images;
+                outputs[count] = batch.images();
                 for (int n = 0; n < count; n++) {
                     List<Tensor> in = new ArrayList<>();
                     for (int i : inputs[n]) {
@@ -134,10 +167,12 @@ public final class ModelBenchmark implements AutoCloseable {
                         forwardNs[n] += System.nanoTime() - t0;
                     }
                 }
-                s.loss(outputs[count - 1]);
+                Tensor logits = outputs[count - 1];
+                Tensor dLogits = logitsGradient.get(logits.shape());
+                backend.losses().softmaxCrossEntropy(logits, batch.labels(), 0f, dLogits);
                 Arrays.fill(gradients, null);
                 int[] pending = consumers.clone();
-                gradients[count - 1] = s.logitsGradient;
+                gradients[count - 1] = dLogits;
                 for (int n = count - 1; n >= 0; n--) {
                     boolean needInput = Arrays.stream(inputs[n]).anyMatch(i -> i != count);
                     backend.synchronize();
@@ -156,23 +191,21 @@ public final class ModelBenchmark implements AutoCloseable {
                             gradients[i] = in.get(k);
                             continue;
                         }
-                        if (sums[i] == null) {
-                            sums[i] = backend.allocate(in.get(k).shape());
-                        }
+                        Tensor sum = sums[i].get(in.get(k).shape());
                         if (pending[i] == consumers[i]) {
-                            backend.tensors().copy(in.get(k), sums[i]);
+                            backend.tensors().copy(in.get(k), sum);
                         } else {
-                            backend.tensors().add(sums[i], in.get(k), sums[i]);
+                            backend.tensors().add(sum, in.get(k), sum);
                         }
                         pending[i]--;
-                        gradients[i] = sums[i];
+                        gradients[i] = sum;
                     }
                 }
             }
         } finally {
-            for (Tensor t : sums) {
-                if (t != null) {
-                    t.close();
+            for (ReusableTensor sum : sums) {
+                if (sum != null) {
+                    sum.close();
                 }
             }
         }
@@ -186,70 +219,9 @@ public final class ModelBenchmark implements AutoCloseable {
 
     @Override
     public void close() {
-        session.close();
+        batch.close();
+        trainer.close();
         network.close();
-    }
-
-    /** One network's random batch, loss gradient and Adam optimizer. */
-    private static final class Session implements AutoCloseable {
-        private final Network network;
-        private final Backend backend;
-        private final Tensor images;
-        private final Tensor labels;
-        private final Optimizer optimizer;
-        private Tensor logitsGradient;
-
-        Session(Network network, int batchSize) {
-            this.network = network;
-            this.backend = network.backend();
-            Shape shape = network.inputShape(batchSize);
-            SplittableRandom random = new SplittableRandom(7);
-            float[] x = new float[shape.intSize()];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) random.nextDouble();
-            }
-            int classes = network.outputShape().intSize();
-            float[] y = new float[batchSize];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = random.nextInt(classes);
-            }
-            this.images = backend.allocate(shape);
-            this.labels = backend.allocate(Shape.of(batchSize));
-            backend.tensors().copyFromHost(x, images);
-            backend.tensors().copyFromHost(y, labels);
-            this.optimizer = Optimizer.create(OptimizerSpec.defaults(OptimizerType.ADAM).withLearningRate(1e-3f),
-                    backend);
-        }
-
-        float loss(Tensor logits) {
-            if (logitsGradient == null || !logitsGradient.shape().equals(logits.shape())) {
-                if (logitsGradient != null) {
-                    logitsGradient.close();
-                }
-                logitsGradient = backend.allocate(logits.shape());
-            }
-            return backend.losses().softmaxCrossEntropy(logits, labels, 0f, logitsGradient);
-        }
-
-        void step() {
-            Tensor logits = network.forward(images, Mode.TRAIN);
-            loss(logits);
-            backend.tensors().topKCorrect(logits, labels, 1);
-            network.backward(logitsGradient);
-            List<Parameter> params = network.parameters();
-            GradientClipping.none().apply(backend, params);
-            optimizer.step(params, 1e-3f);
-        }
-
-        @Override
-        public void close() {
-            optimizer.close();
-            images.close();
-            labels.close();
-            if (logitsGradient != null) {
-                logitsGradient.close();
-            }
-        }
     }
 
     private static double median(double[] values) {
@@ -258,4 +230,61 @@ public final class ModelBenchmark implements AutoCloseable {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    /** {@code n} images of the network's input shape with values uniform in [0, 1) and uniform labels. */
+    private static final class RandomImages implements Dataset {
+        private final SampleShape shape;
+        private final int classes;
+        private final float[] images;
+        private final int[] labels;
+
+        RandomImages(Network network, int n, long seed) {
+            int[] dims = network.inputShape().dims();
+            if (dims.length != 3) {
+                throw new IllegalArgumentException("the benchmark feeds images [C, H, W]; the network's input is "
+                        + network.inputShape());
+            }
+            this.shape = new SampleShape(dims[0], dims[1], dims[2]);
+            this.classes = network.outputShape().intSize();
+            SplittableRandom random = new SplittableRandom(seed);
+            this.images = new float[n * shape.size()];
+            for (int i = 0; i < images.length; i++) {
+                images[i] = (float) random.nextDouble();
+            }
+            this.labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = random.nextInt(classes);
+            }
+        }
+
+        @Override
+        public int size() {
+            return labels.length;
+        }
+
+        @Override
+        public SampleShape sampleShape() {
+            return shape;
+        }
+
+        @Override
+        public int numClasses() {
+            return classes;
+        }
+
+        @Override
+        public int label(int index) {
+            return labels[index];
+        }
+
+        @Override
+        public int read(int index, float[] dst, int offset) {
+            System.arraycopy(images, index * shape.size(), dst, offset, shape.size());
+            return labels[index];
+        }
+
+        @Override
+        public String description() {
+            return "random images";
+        }
+    }
 }
