@@ -107,11 +107,6 @@ public final class DataLoader implements Closeable {
         return batchesPerEpoch;
     }
 
-    /** Batches in an epoch of {@code samples} samples: ceil(samples / batchSize), or floor with drop-last. */
-    public static int batchesPerEpoch(int samples, int batchSize, boolean dropLast) {
-        return dropLast ? samples / batchSize : (samples + batchSize - 1) / batchSize;
-    }
-
     /** Rows per epoch: every sample, or the whole batches only with drop-last. */
     public int samplesPerEpoch() {
         return dropLast ? batchesPerEpoch * batchSize : dataset.size();
