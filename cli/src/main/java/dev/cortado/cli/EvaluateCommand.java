@@ -5,6 +5,7 @@ import dev.cortado.data.AugmentationPipeline;
 import dev.cortado.data.TestTimeAugmentation;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.DatasetFormat;
+import dev.cortado.data.ImageFolderDataset;
 import dev.cortado.data.RelabeledDataset;
 import dev.cortado.data.SampleShape;
 import dev.cortado.models.NetworkSpecs;
@@ -126,7 +127,15 @@ final class EvaluateCommand implements Callable<Integer> {
         Dataset test;
         if (f == DatasetFormat.IMAGE_FOLDER) {
             // Folders are matched to the model's classes by name, so a test set may lack a class.
-            test = DataDirectory.openForEvaluation(dir, shape, RelabeledDataset.named(classes) ? classes : null);
+            ImageFolderDataset folder = DataDirectory.openForEvaluation(dir, shape,
+                    RelabeledDataset.named(classes) ? classes : null);
+            Path trainedOn = saved.dataDirectory() == null ? null : Path.of(saved.dataDirectory()).toAbsolutePath();
+            if (folder.root().equals(dir) && trainedOn != null
+                    && trainedOn.normalize().equals(dir.toAbsolutePath().normalize())) {
+                LOG.warn("{} is the folder the model was trained on and has no test/ split: these are scores on its "
+                        + "training images; pass --data with held-out images", dir);
+            }
+            test = folder;
         } else {
             test = DataDirectory.open(dir, f, shape).test().orElse(null);
             if (test == null) {

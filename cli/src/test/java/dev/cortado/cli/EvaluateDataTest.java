@@ -102,6 +102,22 @@ class EvaluateDataTest {
     }
 
     @Test
+    void theTrainingFolderItselfIsEvaluatedWithAWarning() throws IOException {
+        // Trained on a plain folder, evaluated without --data: the only images are the training images.
+        Path plain = TinyData.imageFolder(shared.resolve("plain-train"), CLASSES, 1, 17);
+        Path run = shared.resolve("plain-run");
+        CliRunner trained = CliRunner.run("train", "--model", TinyData.linearRgbModel(shared.resolve("p.yaml")).toString(),
+                "--data", plain.toString(), "--epochs", "1", "--backend", "cpu", "--checkpoint-dir", run.toString());
+        assertEquals(0, trained.exitCode(), trained.err());
+        try (LogCapture log = new LogCapture()) {
+            CliRunner r = CliRunner.run("evaluate", "--checkpoint", run.resolve("last.safetensors").toString(),
+                    "--backend", "cpu");
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(log.text().contains("WARN") && log.text().contains("training images"), log.text());
+        }
+    }
+
+    @Test
     void aFolderWithOnlyATestSplitIsEvaluatedOnIt() throws IOException {
         Path onlyTest = shared.resolve("only-test");
         TinyData.imageFolder(onlyTest.resolve("test"), CLASSES, 2, 11);
