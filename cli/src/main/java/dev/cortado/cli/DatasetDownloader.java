@@ -4,10 +4,15 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +122,8 @@ final class DatasetDownloader {
 
     private void fetch(RemoteFile file, Path target, List<String> bases) throws IOException {
         List<String> failures = new ArrayList<>();
-        for (String base : bases) {
+        for (int b = 0; b < bases.size(); b++) {
+            String base = bases.get(b);
             String url = base.endsWith("/") ? base + file.name() : base + "/" + file.name();
             Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + file.name() + ".", ".part");
             try {
@@ -127,14 +133,18 @@ final class DatasetDownloader {
                     LOG.info("{}: downloaded from {} and verified (SHA-256 {})", target, url, file.sha256());
                     return;
                 }
-                failures.add(url + ": " + problem);
-                LOG.warn("{}: {}", url, problem);
+                failures.add(problem);
+                if (b + 1 < bases.size()) {
+                    // Only when another location follows: the last failure is the command's error.
+                    LOG.warn("{}: {}; trying {}", url, problem, bases.get(b + 1));
+                }
             } finally {
                 Files.deleteIfExists(tmp);
             }
         }
-        throw new IOException("could not download " + file.name() + ":\n  " + String.join("\n  ", failures)
-                + "\nnothing was written to " + target + "; check the network or try again later");
+        throw new IOException("could not download " + file.name() + ": " + String.join("; ", failures)
+                + "; check the network connection, pass --mirror URL with a reachable copy, or put the file into "
+                + target.toAbsolutePath().getParent() + " yourself (nothing was written)");
     }
 
     /** Null when {@code tmp} now holds the file with the expected checksum, else what went wrong. */
@@ -152,7 +162,7 @@ final class DatasetDownloader {
                 }
             }
         } catch (IOException e) {
-            return "transfer failed: " + e.getMessage();
+            return transferProblem(URI.create(url), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("download of " + url + " interrupted", e);
@@ -160,6 +170,30 @@ final class DatasetDownloader {
         String actual = HexFormat.of().formatHex(digest.digest());
         return actual.equals(expected) ? null
                 : "SHA-256 mismatch (expected " + expected + ", got " + actual + "): corrupted or altered file";
+    }
+
+    /**
+     * What a failed transfer means for the user. The HTTP client reports an unreachable host as a
+     * ConnectException without a message ("transfer failed: null"), so the cause chain is read instead.
+     */
+    static String transferProblem(URI url, IOException error) {
+        String host = url.getPort() < 0 ? url.getHost() : url.getHost() + ":" + url.getPort();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return "host " + host + " could not be reached (its name does not resolve: no network or no DNS?)";
+            }
+            if (t instanceof HttpConnectTimeoutException) {
+                return "host " + host + " could not be reached (the connection timed out)";
+            }
+            if (t instanceof NoRouteToHostException) {
+                return "host " + host + " could not be reached (no route to it: no network?)";
+            }
+        }
+        if (error instanceof ConnectException) {
+            return "host " + host + " could not be reached (connection refused)";
+        }
+        return "the transfer failed: " + (error.getMessage() != null ? error.getMessage()
+                : error.getClass().getSimpleName());
     }
 
     static String sha256(Path file) throws IOException {

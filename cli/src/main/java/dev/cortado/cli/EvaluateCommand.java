@@ -5,10 +5,12 @@ import dev.cortado.data.AugmentationPipeline;
 import dev.cortado.data.TestTimeAugmentation;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.DatasetFormat;
-import dev.cortado.data.DatasetSplits;
+import dev.cortado.data.ImageFolderDataset;
+import dev.cortado.data.RelabeledDataset;
 import dev.cortado.data.SampleShape;
 import dev.cortado.models.NetworkSpecs;
 import dev.cortado.nn.Network;
+import dev.cortado.train.ClassifierHead;
 import dev.cortado.train.EvaluationResult;
 import dev.cortado.train.Evaluator;
 import dev.cortado.train.TrainingCheckpoint;
@@ -20,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,16 +32,19 @@ import picocli.CommandLine.Spec;
 
 /** {@code cortado evaluate}: loss, top-1, top-5, per-class accuracy and the confusion matrix of a checkpoint. */
 @Command(name = "evaluate", sortOptions = false, mixinStandardHelpOptions = true,
-        description = "Evaluate a checkpoint on a dataset's test split: loss, top-1, top-5, per-class accuracy, "
-                + "confusion matrix.")
+        description = "Evaluate a checkpoint on a dataset's test split, or on a folder of class subfolders: loss, "
+                + "top-1, top-5, per-class accuracy, confusion matrix. Classes are matched to the model's by name.")
 final class EvaluateCommand implements Callable<Integer> {
+    private static final Logger LOG = LogManager.getLogger(EvaluateCommand.class);
+
     @Spec
     CommandSpec spec;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint of 'cortado train'.")
     Path checkpoint;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory. Default: the one it was trained on.")
+    @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory: its test split, or all images of "
+            + "a folder of class subfolders. Default: the one it was trained on.")
     Path data;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "Force the data format.")
@@ -69,6 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Dataset test = openTest(dir, format, saved);
         try (Backend device = backend.open();
              Network network = Network.build(NetworkSpecs.from(saved.config()), device, 0)) {
+            ClassifierHead.requireFits(network, saved.classNames().size());
             TrainingCheckpoint.loadWeights(checkpoint, network);
             AugmentationPipeline normalize = AugmentationPipeline.of(saved.normalize());
             EvaluationResult r = tta
@@ -106,23 +114,69 @@ final class EvaluateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The test split of {@code dir}, checked against the model the checkpoint holds. */
+    /**
+     * The data of {@code dir} to evaluate on, checked against the model the checkpoint holds and with
+     * its labels in the model's class order: the test split of IDX and CIFAR data; for an image folder,
+     * its {@code test/} split or, without one, all its images.
+     */
     static Dataset openTest(Path dir, String format, CheckpointModel saved) throws Exception {
         DatasetFormat f = DataDirectory.format(dir, format);
         List<Integer> in = saved.config().input();
-        DatasetSplits splits = DataDirectory.open(dir, f, new SampleShape(in.get(0), in.get(1), in.get(2)));
-        Dataset test = splits.test().orElse(null);
-        if (test == null) {
-            throw new UserInputException(dir + " has no test split (for an image folder: train/ and test/ subfolders)");
+        SampleShape shape = new SampleShape(in.get(0), in.get(1), in.get(2));
+        List<String> classes = saved.classNames();
+        Dataset test;
+        if (f == DatasetFormat.IMAGE_FOLDER) {
+            // Folders are matched to the model's classes by name, so a test set may lack a class.
+            ImageFolderDataset folder = DataDirectory.openForEvaluation(dir, shape,
+                    RelabeledDataset.named(classes) ? classes : null);
+            Path trainedOn = saved.dataDirectory() == null ? null : Path.of(saved.dataDirectory()).toAbsolutePath();
+            if (folder.root().equals(dir) && trainedOn != null
+                    && trainedOn.normalize().equals(dir.toAbsolutePath().normalize())) {
+                LOG.warn("{} is the folder the model was trained on and has no test/ split: these are scores on its "
+                        + "training images; pass --data with held-out images", dir);
+            }
+            test = folder;
+        } else {
+            test = DataDirectory.open(dir, f, shape).test().orElse(null);
+            if (test == null) {
+                throw new UserInputException(dir + " has no test split to evaluate on");
+            }
         }
         SampleShape s = test.sampleShape();
         if (s.channels() != in.get(0) || s.height() != in.get(1) || s.width() != in.get(2)) {
             throw new UserInputException(test.description() + " has " + s + " images but the checkpoint's model takes "
                     + in.get(0) + "×" + in.get(1) + "×" + in.get(2) + "; evaluate it on data like its training data");
         }
-        if (test.numClasses() != saved.classNames().size()) {
+        return inModelOrder(test, classes);
+    }
+
+    /**
+     * {@code test} with its labels mapped by class name onto the model's {@code classes} where both
+     * name their classes; where one side has only numerals, the labels are taken as they are, with a
+     * warning, provided the counts agree.
+     */
+    static Dataset inModelOrder(Dataset test, List<String> classes) {
+        boolean dataNamed = RelabeledDataset.named(test.classNames());
+        boolean modelNamed = RelabeledDataset.named(classes);
+        if (dataNamed && modelNamed) {
+            try {
+                return RelabeledDataset.byClassName(test, classes);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(test.description() + ": " + e.getMessage() + " (the checkpoint's model "
+                        + "was trained on " + classes + "); evaluate it on data of the classes it was trained on");
+            }
+        }
+        if (test.numClasses() != classes.size()) {
             throw new UserInputException(test.description() + " has " + test.numClasses() + " classes but the "
-                    + "checkpoint's model was trained on " + saved.classNames().size());
+                    + "checkpoint's model was trained on " + classes.size() + "; evaluate it on data of the classes "
+                    + "it was trained on");
+        }
+        if (!dataNamed && modelNamed) {
+            LOG.warn("{} has no class names; its labels 0..{} are taken to be the model's classes in training order: "
+                    + "{}", test.description(), classes.size() - 1, String.join(", ", classes));
+        } else if (dataNamed) {
+            LOG.warn("the checkpoint's model has no class names (its training data had none); the classes of {} are "
+                    + "taken in their label order: {}", test.description(), String.join(", ", test.classNames()));
         }
         return test;
     }
@@ -139,8 +193,10 @@ final class EvaluateCommand implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, "%-" + width + "s  accuracy%n", "class"));
         double[] acc = r.perClassAccuracy();
         for (int c = 0; c < acc.length; c++) {
-            b.append(String.format(Locale.ROOT, "%-" + width + "s  %7.2f%%%n", c < names.size() ? names.get(c) : c,
-                    100 * acc[c]));
+            // A class without test samples has no accuracy: "n/a" here, null in the JSON.
+            String value = Double.isNaN(acc[c]) ? String.format(Locale.ROOT, "%8s", "n/a")
+                    : String.format(Locale.ROOT, "%7.2f%%", 100 * acc[c]);
+            b.append(String.format(Locale.ROOT, "%-" + width + "s  %s%n", c < names.size() ? names.get(c) : c, value));
         }
         b.append(System.lineSeparator()).append("confusion matrix (rows: true class, columns: predicted)")
                 .append(System.lineSeparator());

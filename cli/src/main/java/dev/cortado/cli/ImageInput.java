@@ -2,6 +2,7 @@ package dev.cortado.cli;
 
 import dev.cortado.data.DatasetFormatException;
 import dev.cortado.data.IdxFile;
+import dev.cortado.data.ImageFileCheck;
 import dev.cortado.data.Normalize;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -65,7 +66,15 @@ final class ImageInput {
         if (!Files.isRegularFile(file)) {
             throw new UserInputException(file + ": no such image file");
         }
-        BufferedImage img = ImageIO.read(file.toFile());
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException e) {
+            // ImageIO's message ("Error reading PNG image data") names no file; the check says what is wrong.
+            ImageFileCheck.Problem problem = ImageFileCheck.check(file, true);
+            throw new DatasetFormatException(file, (problem != null ? problem.reason() : "cannot be decoded ("
+                    + e.getMessage() + ")") + "; the file is damaged or truncated: replace it or leave it out", e);
+        }
         if (img == null) {
             throw new DatasetFormatException(file, "not an image ImageIO can read, nor an IDX images file; pass PNG or "
                     + "JPEG files or an IDX file such as t10k-images-idx3-ubyte.gz");

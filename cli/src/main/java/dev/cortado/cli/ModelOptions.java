@@ -1,9 +1,8 @@
 package dev.cortado.cli;
 
-import dev.cortado.models.ConfigException;
+import dev.cortado.models.ConfigText;
 import dev.cortado.models.ModelConfig;
 import dev.cortado.models.ModelZoo;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -80,10 +79,6 @@ final class ModelOptions {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException(nameOrPath, 0, "cannot read: " + e.getMessage());
-        }
+        return ConfigText.read(file, "model config");
     }
 }

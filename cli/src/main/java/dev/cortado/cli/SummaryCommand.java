@@ -5,11 +5,14 @@ import dev.cortado.models.ModelConfig;
 import dev.cortado.models.NetworkSpecs;
 import dev.cortado.nn.Network;
 import dev.cortado.nn.NetworkSummary;
+import dev.cortado.train.ClassifierHead;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "summary", sortOptions = false, mixinStandardHelpOptions = true,
         description = "Print a model's layers, output shapes, parameters and FLOPs.")
 final class SummaryCommand implements Callable<Integer> {
+    private static final Logger LOG = LogManager.getLogger(SummaryCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -36,6 +41,12 @@ final class SummaryCommand implements Callable<Integer> {
         try (CpuBackend cpu = new CpuBackend(1);
              Network network = Network.build(NetworkSpecs.from(config), cpu, 0)) {
             NetworkSummary s = network.summary();
+            // Without --classes the number of classes is unknown: only a head of the wrong rank is certain.
+            String head = ClassifierHead.problem(network, model.classes != null ? model.classes
+                    : network.outputShape().intSize());
+            if (head != null) {
+                LOG.warn("model {}: {}; 'cortado train' refuses it as it is", config.name(), head);
+            }
             if (!json) {
                 spec.commandLine().getOut().print(config.name() + (config.description().isEmpty() ? ""
                         : ": " + config.description()) + System.lineSeparator() + s);

@@ -18,6 +18,7 @@ import dev.cortado.optim.ScheduleSpec;
 import dev.cortado.optim.ScheduleType;
 import dev.cortado.optim.StepUnit;
 import dev.cortado.train.CheckpointSaver;
+import dev.cortado.train.ClassifierHead;
 import dev.cortado.train.EarlyStopping;
 import dev.cortado.train.EpochResult;
 import dev.cortado.train.EvaluationResult;
@@ -348,12 +349,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The network must end in one score per class, and its declared size (if any) must be what was built. */
     private static void checkModel(TrainingInputs inputs, Network network) {
-        int classes = inputs.fullTrain().numClasses();
-        int outputs = network.outputShape().intSize();
-        if (outputs != classes) {
-            throw new UserInputException("model " + inputs.modelName() + " has " + outputs + " outputs but "
-                    + inputs.fullTrain().description() + " has " + classes + " classes; pass --classes " + classes);
-        }
+        ClassifierHead.requireFits(network, inputs.fullTrain().numClasses());
         long declared = inputs.model().referenceParameters();
         if (declared > 0 && inputs.variables().isEmpty() && declared != network.parameterCount()) {
             LOG.warn("model {} has {} parameters, but its config declares 'parameters: {}'; check the config",

@@ -1,15 +1,15 @@
 package dev.cortado.cli;
 
 import dev.cortado.models.ConfigException;
+import dev.cortado.models.ConfigText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +18,6 @@ import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -63,14 +62,12 @@ final class TrainingRecipe implements OptionLayers.Layer {
     }
 
     static TrainingRecipe read(Path file) {
-        try (Reader r = Files.newBufferedReader(file)) {
-            return parse(file.toString(), file.toAbsolutePath().getParent(), r);
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(file)) {
             throw new ConfigException(file.toString(), 0, "no such recipe file; name a YAML recipe file or a shipped "
                     + "recipe (lenet5-fashion-mnist, resnet20-cifar10)");
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), 0, "cannot read: " + e.getMessage());
         }
+        return parse(file.toString(), file.toAbsolutePath().getParent(),
+                new StringReader(ConfigText.read(file, "recipe")));
     }
 
     static TrainingRecipe parse(String source, Path folder, Reader reader) {
@@ -80,12 +77,6 @@ final class TrainingRecipe implements OptionLayers.Layer {
         } catch (MarkedYAMLException e) {
             throw new ConfigException(source, e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1,
                     "not valid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
-            if (e.getCause() instanceof CharacterCodingException) {
-                throw new ConfigException(source, 0, "not a text file; a recipe is a UTF-8 YAML file of flag names "
-                        + "and values, e.g. 'epochs: 10'");
-            }
-            throw e;
         }
         Map<String, NodeTuple> entries = new LinkedHashMap<>();
         if (root == null) {

@@ -13,7 +13,7 @@ public enum DatasetFormat {
     CIFAR10,
     /** CIFAR-100 binary version: train.bin and test.bin, fine labels. */
     CIFAR100,
-    /** One subfolder of PNG/JPEG images per class, optionally under train/ and test/. */
+    /** One subfolder of PNG/JPEG images per class, optionally under train/ and test/ (or val/). */
     IMAGE_FOLDER;
 
     /**
@@ -35,7 +35,9 @@ public enum DatasetFormat {
             return CIFAR100;
         }
         if (ImageFolderDataset.looksLikeImageFolder(dir)
-                || ImageFolderDataset.looksLikeImageFolder(dir.resolve("train"))) {
+                || ImageFolderDataset.looksLikeImageFolder(dir.resolve("train"))
+                || ImageFolderDataset.looksLikeImageFolder(dir.resolve("test"))
+                || ImageFolderDataset.looksLikeImageFolder(dir.resolve("val"))) {
             return IMAGE_FOLDER;
         }
         throw new DatasetFormatException(dir, "no known dataset layout found: expected IDX files ("

@@ -37,14 +37,23 @@ public final class ImageFolderDataset implements Dataset {
         this.labels = labels;
     }
 
-    /** Indexes {@code root}, taking the classes from its sorted subfolder names. */
+    /**
+     * Indexes {@code root}, taking the classes from its sorted subfolder names. One subfolder is not a
+     * classification problem (every prediction would be right), so it is refused.
+     */
     public static ImageFolderDataset open(Path root, SampleShape shape) throws IOException {
-        return open(root, shape, classFolders(root));
+        List<String> classes = classFolders(root);
+        if (classes.size() < 2) {
+            throw new DatasetFormatException(root, "has a single class subfolder, '" + classes.get(0) + "'; a "
+                    + "classifier needs at least two classes: put each class's images in its own subfolder");
+        }
+        return open(root, shape, classes);
     }
 
     /**
      * Indexes {@code root} with the given class list, so that a test folder gets the same indices as
-     * its training folder; a subfolder not in the list is an error.
+     * its training folder; a subfolder not in the list is an error, and so is an empty class folder.
+     * A class of the list may have no folder (a test set without that class).
      */
     public static ImageFolderDataset open(Path root, SampleShape shape, List<String> classNames) throws IOException {
         if (shape.channels() != 1 && shape.channels() != 3) {
@@ -64,13 +73,18 @@ public final class ImageFolderDataset implements Dataset {
             if (!Files.isDirectory(folder)) {
                 continue;
             }
-            for (Path image : imagesIn(folder)) {
+            List<Path> images = imagesIn(folder);
+            if (images.isEmpty()) {
+                throw new DatasetFormatException(folder, "class folder holds no images (" + extensions() + "); add "
+                        + "its images or remove the folder");
+            }
+            for (Path image : images) {
                 files.add(image);
                 labels.add(c);
             }
         }
         if (files.isEmpty()) {
-            throw new DatasetFormatException(root, "no images (" + EXTENSIONS + ") in its class subfolders");
+            throw new DatasetFormatException(root, "no images (" + extensions() + ") in its class subfolders");
         }
         return new ImageFolderDataset(root, shape, List.copyOf(classNames), List.copyOf(files),
                 labels.stream().mapToInt(Integer::intValue).toArray());
@@ -91,17 +105,51 @@ public final class ImageFolderDataset implements Dataset {
     }
 
     /**
-     * Opens {@code dir} as training and test folders when it has {@code train/} and {@code test/} (or
-     * {@code val/}) subfolders that are image folders, otherwise as a training set alone.
+     * Opens {@code dir} as training and test folders when it has a {@code train/} subfolder that is an
+     * image folder (with {@code test/} or {@code val/} beside it as the test split, if present),
+     * otherwise as a training set alone.
      */
     public static DatasetSplits openDirectory(Path dir, SampleShape shape) throws IOException {
         Path train = dir.resolve("train");
-        Path test = Files.isDirectory(dir.resolve("test")) ? dir.resolve("test") : dir.resolve("val");
-        if (looksLikeImageFolder(train) && looksLikeImageFolder(test)) {
+        Path test = testFolder(dir);
+        if (looksLikeImageFolder(train)) {
             ImageFolderDataset trainSet = open(train, shape);
-            return DatasetSplits.of(trainSet, open(test, shape, trainSet.classNames()));
+            return DatasetSplits.of(trainSet, looksLikeImageFolder(test) ? open(test, shape, trainSet.classNames())
+                    : null);
+        }
+        if (looksLikeImageFolder(test)) {
+            throw new DatasetFormatException(dir, "has a " + test.getFileName() + "/ split but no train/ split; "
+                    + "training needs train/ beside it, or a folder with one subfolder of images per class");
         }
         return DatasetSplits.of(open(dir, shape), null);
+    }
+
+    /**
+     * The images to evaluate a model with these classes on: the {@code test/} (or {@code val/}) split
+     * when {@code dir} has one, otherwise every image of {@code dir} as a plain folder of class
+     * subfolders. Folders map onto {@code classNames} by name, and a class may lack a folder; with
+     * {@code classNames} null the classes are the sorted folder names.
+     */
+    public static ImageFolderDataset openForEvaluation(Path dir, SampleShape shape, List<String> classNames)
+            throws IOException {
+        Path test = testFolder(dir);
+        Path root = dir;
+        if (looksLikeImageFolder(test)) {
+            root = test;
+        } else if (looksLikeImageFolder(dir.resolve("train")) && (classNames == null || !classNames.contains("train"))) {
+            throw new DatasetFormatException(dir, "has a train/ split but no test/ (or val/) split to evaluate on; "
+                    + "pass the folder to evaluate on, e.g. --data " + dir.resolve("train"));
+        }
+        return open(root, shape, classNames != null ? classNames : classFolders(root));
+    }
+
+    /** {@code dir/test}, or {@code dir/val} when there is no {@code test/}. */
+    private static Path testFolder(Path dir) {
+        return Files.isDirectory(dir.resolve("test")) ? dir.resolve("test") : dir.resolve("val");
+    }
+
+    private static String extensions() {
+        return String.join(", ", EXTENSIONS.stream().sorted().toList());
     }
 
     private static List<String> classFolders(Path root) throws IOException {
@@ -126,11 +174,12 @@ public final class ImageFolderDataset implements Dataset {
 
     private static List<Path> imagesIn(Path folder) throws IOException {
         try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(Files::isRegularFile).filter(ImageFolderDataset::isImage).sorted().toList();
+            return entries.filter(Files::isRegularFile).filter(ImageFolderDataset::isImageFile).sorted().toList();
         }
     }
 
-    private static boolean isImage(Path file) {
+    /** True when the file's extension is one an image folder reads (png, jpg, jpeg, bmp, gif). */
+    public static boolean isImageFile(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
@@ -164,6 +213,16 @@ public final class ImageFolderDataset implements Dataset {
     /** The image file of sample {@code index}. */
     public Path file(int index) {
         return files.get(index);
+    }
+
+    /** Every image file, in sample order. */
+    public List<Path> files() {
+        return files;
+    }
+
+    /** The folder whose class subfolders hold the images. */
+    public Path root() {
+        return root;
     }
 
     @Override

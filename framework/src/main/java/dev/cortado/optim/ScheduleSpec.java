@@ -73,7 +73,11 @@ public record ScheduleSpec(ScheduleType type, StepUnit unit, float gamma, long s
                 DEFAULT_WARMUP_START_FACTOR);
     }
 
-    /** The same schedule behind a linear warmup of {@code steps} steps from {@code startFactor}·lr (see {@link LinearWarmup}). */
+    /**
+     * The same schedule behind a linear warmup of {@code steps} steps from {@code startFactor}·lr (see
+     * {@link LinearWarmup}): a multistep schedule's milestones still count from the start of training,
+     * the other schedules start after the warmup.
+     */
     public ScheduleSpec withWarmup(long steps, float startFactor) {
         return new ScheduleSpec(type, unit, gamma, stepSize, milestones, power, totalSteps, minRate, steps, startFactor);
     }
@@ -210,7 +214,8 @@ public record ScheduleSpec(ScheduleType type, StepUnit unit, float gamma, long s
             case COSINE -> new CosineAnnealing(baseRate, totalSteps, minRate);
         };
         // Validate the warmup fields even when there is no warmup, so a bad factor never sits unnoticed.
-        LinearWarmup warmup = new LinearWarmup(inner, warmupSteps, warmupStartFactor);
+        // Milestones are positions in the run: they count from its start, warmup or not (see LinearWarmup).
+        LinearWarmup warmup = new LinearWarmup(inner, warmupSteps, warmupStartFactor, type == ScheduleType.MULTISTEP);
         return warmupSteps == 0 ? inner : warmup;
     }
 }

@@ -347,6 +347,7 @@ public final class Trainer implements AutoCloseable {
         }
 
         public Trainer build() {
+            ClassifierHead.requireRoomForLabels(network, trainData.numClasses());
             return new Trainer(this);
         }
     }

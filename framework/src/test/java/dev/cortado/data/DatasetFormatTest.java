@@ -57,9 +57,10 @@ class DatasetFormatTest {
         // CIFAR-10 binaries plus a stray class folder: detection says CIFAR-10, forcing reads the images.
         CifarDatasetTest.writeCifar10(dir);
         ImageFolderDatasetTest.writeGray(dir.resolve("cls/x.png"), new int[][] {{1}});
+        ImageFolderDatasetTest.writeGray(dir.resolve("other/x.png"), new int[][] {{1}});
         assertEquals(DatasetFormat.CIFAR10, DatasetFormat.detect(dir));
         DatasetSplits s = DatasetFormat.parse("image-folder").open(dir, new SampleShape(1, 1, 1));
-        assertEquals(1, s.train().size());
+        assertEquals(2, s.train().size());
         assertTrue(s.test().isEmpty());
     }
 

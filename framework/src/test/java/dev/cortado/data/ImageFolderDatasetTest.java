@@ -77,6 +77,7 @@ class ImageFolderDatasetTest {
     void resizeHalvesByAveragingPairs() throws IOException {
         // Half-pixel bilinear downscaling 4→2 samples at source x = 0.5 and 2.5: the mean of each pair.
         writeGray(dir.resolve("c/img.png"), new int[][] {{0, 100, 200, 250}});
+        writeGray(dir.resolve("d/img.png"), new int[][] {{0, 0, 0, 0}});
         ImageFolderDataset d = ImageFolderDataset.open(dir, new SampleShape(1, 1, 2));
         float[] x = new float[2];
         d.read(0, x, 0);
@@ -102,9 +103,43 @@ class ImageFolderDatasetTest {
         Path bad = dir.resolve("c/broken.png");
         Files.createDirectories(bad.getParent());
         Files.write(bad, new byte[] {1, 2, 3, 4});
+        writeGray(dir.resolve("d/good.png"), new int[][] {{1, 2}, {3, 4}});
         ImageFolderDataset d = ImageFolderDataset.open(dir, new SampleShape(1, 2, 2));
         DatasetReadException e = assertThrows(DatasetReadException.class, () -> d.read(0, new float[4], 0));
         assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
+    }
+
+    @Test
+    void aSingleClassFolderIsNotAClassificationProblem() throws IOException {
+        writeGray(dir.resolve("cat/1.png"), new int[][] {{1}});
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                () -> ImageFolderDataset.open(dir, new SampleShape(1, 1, 1)));
+        assertEquals(dir, e.file());
+        assertTrue(e.getMessage().contains("'cat'") && e.getMessage().contains("two classes"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyClassFolderIsNamed() throws IOException {
+        writeGray(dir.resolve("a/1.png"), new int[][] {{1}});
+        writeGray(dir.resolve("b/1.png"), new int[][] {{1}});
+        Files.createDirectories(dir.resolve("c"));
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                () -> ImageFolderDataset.open(dir, new SampleShape(1, 1, 1)));
+        assertEquals(dir.resolve("c"), e.file());
+    }
+
+    @Test
+    void evaluationTakesTheTestSplitOrTheWholeFolderAndTheGivenClassOrder() throws IOException {
+        writeGray(dir.resolve("plain/b/1.png"), new int[][] {{1}});
+        ImageFolderDataset plain = ImageFolderDataset.openForEvaluation(dir.resolve("plain"), new SampleShape(1, 1, 1),
+                List.of("b", "a"));
+        assertEquals(1, plain.size());
+        assertEquals(0, plain.label(0), "b is the first of the given classes");
+        writeGray(dir.resolve("split/test/a/1.png"), new int[][] {{1}});
+        ImageFolderDataset split = ImageFolderDataset.openForEvaluation(dir.resolve("split"), new SampleShape(1, 1, 1),
+                List.of("b", "a"));
+        assertEquals(dir.resolve("split/test"), split.root());
+        assertEquals(1, split.label(0));
     }
 
     @Test

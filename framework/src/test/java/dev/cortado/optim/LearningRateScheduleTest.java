@@ -113,6 +113,29 @@ class LearningRateScheduleTest {
     }
 
     @Test
+    void multiStepMilestonesCountFromTheStartOfTrainingWithAWarmup() {
+        // Detectron2's WarmupMultiStepLR: lr·w(t)·γ^(milestones ≤ t), w(t) = s + (1 − s)·t/W below W, else 1.
+        // Milestones 1 and 3, γ 0.1, warmup W = 1 from s = 1/3: the drops come at steps 1 and 3, not 2 and 4.
+        LearningRateSchedule s = ScheduleSpec.multiStep(List.of(1L, 3L), 0.1f).withWarmup(1, 1f / 3).build(0.1f);
+        assertRate(0.1 / 3, s.rate(0), "t=0: warmup start, no milestone reached");
+        assertRate(0.01, s.rate(1), "t=1: warmup over, first milestone");
+        assertRate(0.01, s.rate(2), "t=2");
+        assertRate(0.001, s.rate(3), "t=3: second milestone");
+        assertRate(0.001, s.rate(4), "t=4");
+    }
+
+    @Test
+    void aMilestoneInsideTheWarmupScalesTheWarmupToo() {
+        // Milestone 2 inside a warmup of 4 from s = 0.5: w(t)·γ^k, with k counted at the same step t.
+        LearningRateSchedule s = ScheduleSpec.multiStep(List.of(2L), 0.5f).withWarmup(4, 0.5f).build(1f);
+        assertRate(0.5, s.rate(0), "t=0: 0.5·1");
+        assertRate(0.625, s.rate(1), "t=1: 0.625·1");
+        assertRate(0.375, s.rate(2), "t=2: 0.75·0.5");
+        assertRate(0.4375, s.rate(3), "t=3: 0.875·0.5");
+        assertRate(0.5, s.rate(4), "t=4: 1·0.5");
+    }
+
+    @Test
     void noWarmupBuildsTheInnerScheduleItself() {
         assertInstanceOf(CosineAnnealing.class, ScheduleSpec.cosine(10, 0f).build(1f));
     }

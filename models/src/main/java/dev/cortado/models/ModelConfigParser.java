@@ -1,13 +1,10 @@
 package dev.cortado.models;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.UncheckedIOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,13 +36,7 @@ public final class ModelConfigParser {
     }
 
     public static ModelConfig parse(Path file, Map<String, String> overrides) {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(file.toString(), r, overrides);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file.toString(), 0, "no such file");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return parse(file.toString(), new StringReader(ConfigText.read(file, "model config")), overrides);
     }
 
     public static ModelConfig parse(String source, InputStream in, Map<String, String> overrides) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,8 +20,9 @@ public final class ModelZoo {
     }
 
     /**
-     * A zoo model by name (a {@code -bn} suffix on a VGG name sets batch_norm=true), or a config file
-     * when {@code nameOrPath} names an existing file.
+     * A zoo model by name (a {@code -bn} suffix on a VGG name sets batch_norm=true, and the model keeps
+     * the suffixed name in logs, checkpoints and errors), or a config file when {@code nameOrPath} names
+     * an existing file.
      */
     public static ModelConfig load(String nameOrPath, Map<String, String> overrides) {
         Path file = Path.of(nameOrPath);
@@ -31,7 +33,7 @@ public final class ModelZoo {
         Map<String, String> vars = overrides;
         if (name.startsWith("vgg") && name.endsWith("-bn")) {
             name = name.substring(0, name.length() - 3);
-            vars = new java.util.HashMap<>(overrides);
+            vars = new HashMap<>(overrides);
             vars.putIfAbsent("batch_norm", "true");
         }
         if (!NAMES.contains(name)) {
@@ -43,7 +45,11 @@ public final class ModelZoo {
             if (in == null) {
                 throw new IllegalStateException("zoo resource " + resource + " is missing from the jar");
             }
-            return ModelConfigParser.parse(resource, in, vars);
+            ModelConfig config = ModelConfigParser.parse(resource, in, vars);
+            // The file's parameter count is the plain network's; the batch norms add theirs.
+            return name.equals(nameOrPath) ? config : new ModelConfig(nameOrPath, config.description()
+                    + " with batch normalization", config.source(), config.input(), config.layers(), config.variables(),
+                    0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
