@@ -40,4 +40,13 @@ public interface OptimizerOps {
 
     /** {@code g += strength·sign(w)}: the gradient of an L1 penalty strength·Σ|w|, added before an update. */
     void addL1Gradient(Tensor w, float strength, Tensor g);
+
+    /** Both backends' check of an update: g matches w and is a tensor of its own (the update overwrites w). */
+    static void checkUpdate(String op, Tensor w, Tensor g) {
+        ShapeCheck.same(op, "w", w, "g", g);
+        if (w.buffer() == g.buffer()) {
+            throw new IllegalArgumentException(op + ": w " + w + " and g " + g + " share one buffer;"
+                    + " the gradient must be a tensor of its own");
+        }
+    }
 }

@@ -23,7 +23,7 @@ final class CpuOptimizers implements OptimizerOps {
 
     @Override
     public void sgd(Tensor w, Tensor g, OptimizerUpdate.Sgd u) {
-        checkShapes("sgd", w, g);
+        OptimizerOps.checkUpdate("sgd", w, g);
         float[] ws = HostArrays.of("sgd", w);
         float[] gs = HostArrays.of("sgd", g);
         float lr = u.learningRate();
@@ -39,7 +39,7 @@ final class CpuOptimizers implements OptimizerOps {
     @Override
     public void momentum(Tensor w, Tensor g, Tensor velocity, OptimizerUpdate.Momentum u) {
         String op = u.nesterov() ? "nesterov" : "momentum";
-        checkShapes(op, w, g);
+        OptimizerOps.checkUpdate(op, w, g);
         ShapeCheck.same(op, "w", w, "velocity", velocity);
         float[] ws = HostArrays.of(op, w);
         float[] gs = HostArrays.of(op, g);
@@ -62,7 +62,7 @@ final class CpuOptimizers implements OptimizerOps {
 
     @Override
     public void adaGrad(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.AdaGrad u) {
-        checkShapes("adaGrad", w, g);
+        OptimizerOps.checkUpdate("adaGrad", w, g);
         ShapeCheck.same("adaGrad", "w", w, "cache", cache);
         float[] ws = HostArrays.of("adaGrad", w);
         float[] gs = HostArrays.of("adaGrad", g);
@@ -82,7 +82,7 @@ final class CpuOptimizers implements OptimizerOps {
 
     @Override
     public void adaDelta(Tensor w, Tensor g, Tensor squaredGrad, Tensor squaredDelta, OptimizerUpdate.AdaDelta u) {
-        checkShapes("adaDelta", w, g);
+        OptimizerOps.checkUpdate("adaDelta", w, g);
         ShapeCheck.same("adaDelta", "w", w, "squaredGrad", squaredGrad);
         ShapeCheck.same("adaDelta", "w", w, "squaredDelta", squaredDelta);
         float[] ws = HostArrays.of("adaDelta", w);
@@ -108,7 +108,7 @@ final class CpuOptimizers implements OptimizerOps {
 
     @Override
     public void rmsProp(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.RmsProp u) {
-        checkShapes("rmsProp", w, g);
+        OptimizerOps.checkUpdate("rmsProp", w, g);
         ShapeCheck.same("rmsProp", "w", w, "cache", cache);
         float[] ws = HostArrays.of("rmsProp", w);
         float[] gs = HostArrays.of("rmsProp", g);
@@ -130,7 +130,7 @@ final class CpuOptimizers implements OptimizerOps {
     @Override
     public void adam(Tensor w, Tensor g, Tensor m, Tensor v, OptimizerUpdate.Adam u) {
         String op = u.decoupled() ? "adamW" : "adam";
-        checkShapes(op, w, g);
+        OptimizerOps.checkUpdate(op, w, g);
         ShapeCheck.same(op, "w", w, "m", m);
         ShapeCheck.same(op, "w", w, "v", v);
         float[] ws = HostArrays.of(op, w);
@@ -171,15 +171,6 @@ final class CpuOptimizers implements OptimizerOps {
     /** Correctly rounded float square root, as CUDA's sqrtf. */
     private static float sqrt(float x) {
         return (float) Math.sqrt(x);
-    }
-
-    /** The weight and its gradient must match; a gradient aliasing the weight would be overwritten. */
-    private static void checkShapes(String op, Tensor w, Tensor g) {
-        ShapeCheck.same(op, "w", w, "g", g);
-        if (w.buffer() == g.buffer()) {
-            throw new IllegalArgumentException(op + ": w " + w + " and g " + g + " share one buffer;"
-                    + " the gradient must be a tensor of its own");
-        }
     }
 
     @Override

@@ -15,18 +15,9 @@ final class CudaOptimizers implements OptimizerOps {
         this.ctx = ctx;
     }
 
-    /** The CPU backend's checks: g matches w and is a tensor of its own (the update would overwrite it). */
-    private static void checkShapes(String op, Tensor w, Tensor g) {
-        ShapeCheck.same(op, "w", w, "g", g);
-        if (w.buffer() == g.buffer()) {
-            throw new IllegalArgumentException(op + ": w " + w + " and g " + g + " share one buffer;"
-                    + " the gradient must be a tensor of its own");
-        }
-    }
-
     @Override
     public void sgd(Tensor w, Tensor g, OptimizerUpdate.Sgd u) {
-        checkShapes("sgd", w, g);
+        OptimizerOps.checkUpdate("sgd", w, g);
         ctx.kernels.launch("sgd", Kernel.SGD_UPDATE, w.size(), ptr(w), ptr(g), w.size(), u.learningRate(),
                 u.weightDecay());
     }
@@ -34,7 +25,7 @@ final class CudaOptimizers implements OptimizerOps {
     @Override
     public void momentum(Tensor w, Tensor g, Tensor velocity, OptimizerUpdate.Momentum u) {
         String op = u.nesterov() ? "nesterov" : "momentum";
-        checkShapes(op, w, g);
+        OptimizerOps.checkUpdate(op, w, g);
         ShapeCheck.same(op, "w", w, "velocity", velocity);
         ctx.kernels.launch(op, Kernel.MOMENTUM_UPDATE, w.size(), ptr(w), ptr(g), ptr(velocity), w.size(),
                 u.learningRate(), u.momentum(), u.nesterov(), u.weightDecay());
@@ -42,7 +33,7 @@ final class CudaOptimizers implements OptimizerOps {
 
     @Override
     public void adaGrad(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.AdaGrad u) {
-        checkShapes("adaGrad", w, g);
+        OptimizerOps.checkUpdate("adaGrad", w, g);
         ShapeCheck.same("adaGrad", "w", w, "cache", cache);
         ctx.kernels.launch("adaGrad", Kernel.ADAGRAD_UPDATE, w.size(), ptr(w), ptr(g), ptr(cache), w.size(),
                 u.learningRate(), u.epsilon(), u.weightDecay());
@@ -50,7 +41,7 @@ final class CudaOptimizers implements OptimizerOps {
 
     @Override
     public void adaDelta(Tensor w, Tensor g, Tensor squaredGrad, Tensor squaredDelta, OptimizerUpdate.AdaDelta u) {
-        checkShapes("adaDelta", w, g);
+        OptimizerOps.checkUpdate("adaDelta", w, g);
         ShapeCheck.same("adaDelta", "w", w, "squaredGrad", squaredGrad);
         ShapeCheck.same("adaDelta", "w", w, "squaredDelta", squaredDelta);
         ctx.kernels.launch("adaDelta", Kernel.ADADELTA_UPDATE, w.size(), ptr(w), ptr(g), ptr(squaredGrad),
@@ -59,7 +50,7 @@ final class CudaOptimizers implements OptimizerOps {
 
     @Override
     public void rmsProp(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.RmsProp u) {
-        checkShapes("rmsProp", w, g);
+        OptimizerOps.checkUpdate("rmsProp", w, g);
         ShapeCheck.same("rmsProp", "w", w, "cache", cache);
         ctx.kernels.launch("rmsProp", Kernel.RMSPROP_UPDATE, w.size(), ptr(w), ptr(g), ptr(cache), w.size(),
                 u.learningRate(), u.rho(), u.epsilon(), u.weightDecay());
@@ -69,7 +60,7 @@ final class CudaOptimizers implements OptimizerOps {
     @Override
     public void adam(Tensor w, Tensor g, Tensor m, Tensor v, OptimizerUpdate.Adam u) {
         String op = u.decoupled() ? "adamW" : "adam";
-        checkShapes(op, w, g);
+        OptimizerOps.checkUpdate(op, w, g);
         ShapeCheck.same(op, "w", w, "m", m);
         ShapeCheck.same(op, "w", w, "v", v);
         float bc1 = (float) (1 - Math.pow(u.beta1(), u.step()));
