@@ -216,7 +216,11 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private int train(Progress progress) throws Exception {
+    /**
+     * Fills the options the command line left out from the resumed run and the recipe, then checks
+     * them all once.
+     */
+    private void resolveOptions() throws IOException {
         if (resume != null && initWeights != null) {
             throw new UserInputException("--resume and --init-weights exclude each other: --resume continues a run with"
                     + " its weights and optimizer state, --init-weights starts a new run from a model's weights");
@@ -234,6 +238,10 @@ final class TrainCommand implements Callable<Integer> {
             saved.checkOverrides(spec, sources);
         }
         validate();
+    }
+
+    private int train(Progress progress) throws Exception {
+        resolveOptions();
         boolean defaultData = data == null;
         data = (defaultData ? DataDirectory.defaultDirectory() : data).toAbsolutePath();
 
@@ -259,23 +267,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             List<EpochResult> epochResults = new ArrayList<>();
             CheckpointSaver saver = new CheckpointSaver(runDir, checkpointEvery == null ? 0 : checkpointEvery);
-            MetricsCsvLog metrics = new MetricsCsvLog(runDir.resolve("metrics.csv"));
             Trainer.Builder builder = Trainer.builder(network, inputs.train()).config(config).modelName(modelName)
-                    .validationData(inputs.validation()).trainTransform(trainTransform).evalTransform(evalTransform)
-                    .listener(new ProgressDisplay(spec.commandLine().getErr(), System.console() != null, System::nanoTime))
-                    .listener(metrics)
-                    .listener(new TrainingPlot(runDir.resolve("training.png"), modelName + " on "
-                            + inputs.dataDirectory().getFileName(), metrics.file()));
-            if (earlyStop != null) {
-                builder.listener(new EarlyStopping(earlyStop, 0.0));
-            }
-            // Last, so that the checkpoints it writes hold the other listeners' state after the epoch.
-            builder.listener(saver).listener(new TrainingListener() {
-                @Override
-                public void onEpochEnd(Trainer t, EpochResult r) {
-                    epochResults.add(r);
-                }
-            });
+                    .validationData(inputs.validation()).trainTransform(trainTransform).evalTransform(evalTransform);
+            addListeners(builder, inputs, runDir, saver, epochResults);
             CheckpointModel.metadata(inputs.modelName(), inputs.variables(), inputs.model(), inputs.normalize(),
                     inputs.classNames(), inputs.dataDirectory()).forEach(builder::metadata);
             builder.metadata(SavedRunOptions.KEY, SavedRunOptions.metadata(spec, savedKeys()));
@@ -319,6 +313,26 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** Progress, metrics, plot, early stopping and checkpoints, in the order their state must be saved. */
+    private void addListeners(Trainer.Builder builder, TrainingInputs inputs, Path runDir, CheckpointSaver saver,
+                              List<EpochResult> epochResults) {
+        MetricsCsvLog metrics = new MetricsCsvLog(runDir.resolve("metrics.csv"));
+        builder.listener(new ProgressDisplay(spec.commandLine().getErr(), System.console() != null, System::nanoTime))
+                .listener(metrics)
+                .listener(new TrainingPlot(runDir.resolve("training.png"), inputs.model().name() + " on "
+                        + inputs.dataDirectory().getFileName(), metrics.file()));
+        if (earlyStop != null) {
+            builder.listener(new EarlyStopping(earlyStop, 0.0));
+        }
+        // Last, so that the checkpoints it writes hold the other listeners' state after the epoch.
+        builder.listener(saver).listener(new TrainingListener() {
+            @Override
+            public void onEpochEnd(Trainer t, EpochResult r) {
+                epochResults.add(r);
+            }
+        });
     }
 
     /** After a signal: the run's state saved (unless an epoch's end just saved it), and how to go on. */
