@@ -61,7 +61,7 @@ class ConvolutionConformanceTest {
                     new Conv2dSpec(3, 3, 2, 2, 2, 1, 2, 1, 1)));
 
     static Stream<Arguments> backendsAndCases() {
-        return BackendsUnderTest.all().flatMap(b -> CASES.stream().map(c -> Arguments.of(b, c)));
+        return BackendsUnderTest.withScalarCpu().flatMap(b -> CASES.stream().map(c -> Arguments.of(b, c)));
     }
 
     /*
@@ -79,7 +79,7 @@ class ConvolutionConformanceTest {
      * x[2oy + 1][2ox + 1]; integers below 2^24, so exact in float.
      */
     @ParameterizedTest(autoCloseArguments = false)
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void sevenBySevenWithThreeByThreeAtStrideTwoGivesThreeByThree(Backend backend) {
         float[] x = new float[49];
         for (int i = 0; i < 49; i++) {
@@ -100,7 +100,7 @@ class ConvolutionConformanceTest {
      * x[0..1][0..1] = 0 + 1 + 7 + 8 = 16, the padded cells adding nothing.
      */
     @ParameterizedTest(autoCloseArguments = false)
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void paddingOneMakesItFourByFour(Backend backend) {
         float[] x = new float[49];
         for (int i = 0; i < 49; i++) {
@@ -117,7 +117,7 @@ class ConvolutionConformanceTest {
 
     /** (N − F + 2P)/S + 1 for a small table of the decks' and the model zoo's layers. */
     @ParameterizedTest(autoCloseArguments = false)
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void outputSizeIsNMinusFPlusTwoPOverSPlusOne(Backend backend) {
         int[][] table = {
                 // N, F, P, S, (N - F + 2P)/S + 1
@@ -151,7 +151,7 @@ class ConvolutionConformanceTest {
 
     /** y[i][j] = Σ_pq x[i+p][j+q]·w[p][q]: y00 = 1·1 + 2·2 + 4·3 + 5·4 = 37, and so on; no bias. */
     @ParameterizedTest(autoCloseArguments = false)
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void threeByThreeCrossCorrelatedWithTwoByTwo(Backend backend) {
         float[] y = forward(backend, X3, X3_SHAPE, W2, W2_SHAPE, Conv2dSpec.of(2, 1, 0));
         TestTensors.assertClose("3x3 * 2x2", new float[] {37, 47, 67, 77}, y, 0, 0);
@@ -163,7 +163,7 @@ class ConvolutionConformanceTest {
      * all four (10) in the middle.
      */
     @ParameterizedTest(autoCloseArguments = false)
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void threeByThreeBackwardByHand(Backend backend) {
         Conv2dSpec spec = Conv2dSpec.of(2, 1, 0);
         float[] dy = ones(4);
@@ -276,7 +276,7 @@ class ConvolutionConformanceTest {
     // ---------------------------------------------------------------- bad arguments
 
     @ParameterizedTest(autoCloseArguments = false)
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void kernelLargerThanThePaddedInputIsRejected(Backend backend) {
         String message = forwardFailure(backend, Shape.nchw(1, 1, 2, 2), Shape.nchw(1, 1, 5, 5), Conv2dSpec.of(5, 1, 1),
                 Shape.nchw(1, 1, 1, 1));
@@ -284,7 +284,7 @@ class ConvolutionConformanceTest {
     }
 
     @ParameterizedTest(autoCloseArguments = false)
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void weightWithWrongInputChannelsIsRejected(Backend backend) {
         String message = forwardFailure(backend, Shape.nchw(1, 3, 5, 5), Shape.nchw(2, 2, 3, 3), Conv2dSpec.of(3, 1, 0),
                 Shape.nchw(1, 2, 3, 3));
@@ -292,7 +292,7 @@ class ConvolutionConformanceTest {
     }
 
     @ParameterizedTest(autoCloseArguments = false)
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void groupsThatDoNotDivideTheChannelsAreRejected(Backend backend) {
         String message = forwardFailure(backend, Shape.nchw(1, 3, 5, 5), Shape.nchw(2, 1, 3, 3),
                 Conv2dSpec.of(3, 1, 0).withGroups(2), Shape.nchw(1, 2, 3, 3));
@@ -300,7 +300,7 @@ class ConvolutionConformanceTest {
     }
 
     @ParameterizedTest(autoCloseArguments = false)
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void outputOfTheWrongShapeIsRejected(Backend backend) {
         String message = forwardFailure(backend, Shape.nchw(1, 1, 5, 5), Shape.nchw(2, 1, 3, 3), Conv2dSpec.of(3, 1, 0),
                 Shape.nchw(1, 2, 4, 4));
@@ -308,7 +308,7 @@ class ConvolutionConformanceTest {
     }
 
     @ParameterizedTest(autoCloseArguments = false)
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void backwardPassesRejectGradientsOfTheWrongShape(Backend backend) {
         Conv2dSpec spec = Conv2dSpec.of(3, 1, 0);
         try (Tensor x = backend.allocate(Shape.nchw(2, 1, 5, 5));

@@ -15,9 +15,11 @@ import dev.cortado.tensor.MemoryPool;
 
 /**
  * The reference backend: pure Java, multi-threaded, convolution and dense layers on a
- * Vector API GEMM. Ops run synchronously on the calling thread plus the loop's workers.
+ * Vector API GEMM. Ops run synchronously on the calling thread plus the loop's workers. Its settings
+ * (threads, vector or scalar kernels) come in a {@link CpuOptions}.
  */
 public final class CpuBackend implements Backend {
+    private final CpuOptions options;
     private final HostMemoryPool memory = new HostMemoryPool();
     private final ParallelLoop loop;
     private final CpuGemm gemm;
@@ -31,18 +33,25 @@ public final class CpuBackend implements Backend {
     private final CpuTensorOps tensors;
     private final CpuOptimizers optimizers;
 
+    /** All cores, vector kernels where the JVM can run them: {@link CpuOptions#defaults()}. */
     public CpuBackend() {
-        this(Runtime.getRuntime().availableProcessors());
+        this(CpuOptions.defaults());
     }
 
+    /** {@code threads} threads, vector kernels where the JVM can run them. */
     public CpuBackend(int threads) {
-        this.loop = new ParallelLoop(threads);
-        this.gemm = new CpuGemm(loop);
-        this.convolution = new CpuConvolution(loop, gemm);
+        this(CpuOptions.defaults().withThreads(threads));
+    }
+
+    public CpuBackend(CpuOptions options) {
+        this.options = options;
+        this.loop = new ParallelLoop(options.threads());
+        this.gemm = new CpuGemm(loop, options.kernels());
+        this.convolution = new CpuConvolution(loop, gemm, options.kernels());
         this.pooling = new CpuPooling(loop);
-        this.normalization = new CpuNormalization(loop);
+        this.normalization = new CpuNormalization(loop, options.kernels());
         this.blas = new CpuBlas(gemm);
-        this.activations = new CpuActivations(loop);
+        this.activations = new CpuActivations(loop, options.kernels());
         this.losses = new CpuLosses(loop);
         this.dropout = new CpuDropout(loop);
         this.tensors = new CpuTensorOps(loop);
@@ -51,6 +60,10 @@ public final class CpuBackend implements Backend {
 
     public int threads() {
         return loop.threads();
+    }
+
+    public CpuOptions options() {
+        return options;
     }
 
     @Override
@@ -125,6 +138,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String toString() {
-        return "cpu (" + loop.threads() + " threads)";
+        return "cpu (" + loop.threads() + " threads" + (options.kernels() == CpuOptions.Kernels.SCALAR ? ", scalar kernels" : "")
+                + ")";
     }
 }

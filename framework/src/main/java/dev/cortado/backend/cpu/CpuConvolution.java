@@ -48,22 +48,25 @@ final class CpuConvolution implements ConvolutionOps {
     private final Workspaces outputs = new Workspaces();
     private final Workspaces filterPartials = new Workspaces();
     private final Workspaces rotatedFilters = new Workspaces();
-    /** Stride-1 layers with rows of whole vectors skip im2col; null without the Vector API. */
+    /** Whether the filter gradient may take the Vector API's row products over im2col. */
+    private final boolean vector;
+    /** Stride-1 layers with rows of whole vectors skip im2col; null with scalar kernels. */
     private final ImplicitGemmConvolution implicit;
 
-    CpuConvolution(ParallelLoop loop, CpuGemm gemm) {
-        this(loop, gemm, DEFAULT_BLOCK_FLOATS);
+    CpuConvolution(ParallelLoop loop, CpuGemm gemm, CpuOptions.Kernels kernels) {
+        this(loop, gemm, kernels, DEFAULT_BLOCK_FLOATS);
     }
 
     /** With an explicit block size, for tests that make blocks end inside a thread's run of samples. */
-    CpuConvolution(ParallelLoop loop, CpuGemm gemm, int blockFloats) {
+    CpuConvolution(ParallelLoop loop, CpuGemm gemm, CpuOptions.Kernels kernels, int blockFloats) {
         if (blockFloats < 1) {
             throw new IllegalArgumentException("conv2d: block size must be positive, got " + blockFloats);
         }
         this.loop = loop;
         this.gemm = gemm;
         this.blockFloats = blockFloats;
-        this.implicit = gemm.vectorized() ? new ImplicitGemmConvolution(loop) : null;
+        this.vector = kernels == CpuOptions.Kernels.VECTOR;
+        this.implicit = vector ? new ImplicitGemmConvolution(loop) : null;
     }
 
     @Override
@@ -176,7 +179,7 @@ final class CpuConvolution implements ConvolutionOps {
                         gather(dya, n0, nb, g.outChannels(), pixels, gathered, ld);
                     }
                     for (int gi = 0; gi < g.groups(); gi++) {
-                        if (gemm.vectorized() && !packedFilterGradient(kg, patch)) {
+                        if (vector && !packedFilterGradient(kg, patch)) {
                             // dy_g and col_g rows are both contiguous: dot products beat packing colᵀ.
                             VectorRowProducts.multiplyTransposed(kg, patch, ld,
                                     source, sourceOff + gi * kg * ld, ld,

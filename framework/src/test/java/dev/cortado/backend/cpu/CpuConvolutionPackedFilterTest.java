@@ -60,7 +60,7 @@ class CpuConvolutionPackedFilterTest {
         // One sample's columns are C·9·H·W floats: one sample per block, so a thread's run of two
         // samples adds its second block onto the first (GEMM with β = 1); then one block per run.
         for (int blockFloats : new int[] {C * 9 * H * W, 1 << 20}) {
-            CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), blockFloats);
+            CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), CpuOptions.Kernels.VECTOR, blockFloats);
             try (Tensor xt = backend.upload(xs, x); Tensor dyt = backend.upload(ys, dy); Tensor dw = backend.allocate(ws)) {
                 conv.backwardFilter(xt, dyt, SPEC, dw);
                 float[] first = backend.download(dw);

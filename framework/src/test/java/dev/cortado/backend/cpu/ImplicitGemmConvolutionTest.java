@@ -71,7 +71,7 @@ class ImplicitGemmConvolutionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("layers")
     void matchesTheDefinition(String name, int c, int h, int w, int k, Conv2dSpec spec) {
-        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop));
+        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), CpuOptions.Kernels.VECTOR);
         Shape xs = Shape.nchw(N, c, h, w);
         Shape ws = spec.weightShape(c, k);
         Shape ys = spec.outputShape(xs, ws);
@@ -159,7 +159,7 @@ class ImplicitGemmConvolutionTest {
     /** Per-thread partial filter gradients are summed in sample order: repeated calls agree bit for bit. */
     @Test
     void filterGradientIsReproducible() {
-        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop));
+        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), CpuOptions.Kernels.VECTOR);
         Conv2dSpec spec = Conv2dSpec.of(3, 1, 1);
         Shape xs = Shape.nchw(N, 3, 32, 32);
         Shape ws = spec.weightShape(3, 16);
