@@ -10,6 +10,7 @@ import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -58,10 +59,27 @@ class ConvolutionConformanceTest {
             new ConvCase("pointwise 1x1 groups 2, batch 1", 1, 4, 3, 3, 2, Conv2dSpec.of(1, 1, 0).withGroups(2)),
             new ConvCase("1x1 stride 2", 3, 2, 5, 5, 2, Conv2dSpec.of(1, 2, 0)),
             new ConvCase("batch 3, 8x6, stride 2, padding 2x1, dilation 2x1", 3, 2, 8, 6, 3,
-                    new Conv2dSpec(3, 3, 2, 2, 2, 1, 2, 1, 1)));
+                    new Conv2dSpec(3, 3, 2, 2, 2, 1, 2, 1, 1)),
+            // Stride 1 with output planes of 32 pixels and filters of whole 4×4 tiles, where the CPU's
+            // implicit GEMMs run (8 or 16 float lanes alike): rows of 8 and 16, groups, dilation, and
+            // padding 0, whose transposed backward pass pads dy by more than the forward pads x.
+            new ConvCase("3x3 padding 1 on 4x8, 4 to 8 channels, batch 2", 2, 4, 4, 8, 8, Conv2dSpec.of(3, 1, 1)),
+            new ConvCase("3x3 padding 1 on 2x16, groups 2, batch 3", 3, 8, 2, 16, 8, Conv2dSpec.of(3, 1, 1).withGroups(2)),
+            new ConvCase("3x3 dilation 2 padding 2 on 4x8, batch 2", 2, 4, 4, 8, 4,
+                    Conv2dSpec.of(3, 1, 2).withDilation(2)),
+            new ConvCase("3x3 padding 0 on 6x10, batch 2", 2, 4, 6, 10, 4, Conv2dSpec.of(3, 1, 0)));
 
+    /**
+     * Every backend under test with every case, then the CPU backend with each of its convolution
+     * algorithms forced in turn (on vector and on scalar kernels), with the cases that algorithm can
+     * run: the chooser alone would leave most of them untried on these small shapes.
+     */
     static Stream<Arguments> backendsAndCases() {
-        return BackendsUnderTest.withScalarCpu().flatMap(b -> CASES.stream().map(c -> Arguments.of(b, c)));
+        Stream<Arguments> chosen = BackendsUnderTest.withScalarCpu().flatMap(b -> CASES.stream().map(c -> Arguments.of(b, c)));
+        Stream<Arguments> forced = ForcedCpuConvolutions.all().flatMap(f -> CASES.stream()
+                .filter(c -> f.backend().canRun(f.algorithm(), c.input(), c.weight(), c.spec()))
+                .map(c -> Arguments.of(Named.of(f.toString(), f.backend()), c)));
+        return Stream.concat(chosen, forced);
     }
 
     /*

@@ -3,6 +3,7 @@ package dev.cortado.backend.cpu;
 import dev.cortado.backend.ActivationOps;
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.BlasOps;
+import dev.cortado.backend.Conv2dSpec;
 import dev.cortado.backend.ConvolutionOps;
 import dev.cortado.backend.DropoutOps;
 import dev.cortado.backend.LossOps;
@@ -12,6 +13,7 @@ import dev.cortado.backend.PoolingOps;
 import dev.cortado.backend.TensorOps;
 import dev.cortado.tensor.Device;
 import dev.cortado.tensor.MemoryPool;
+import dev.cortado.tensor.Shape;
 
 /**
  * The reference backend: pure Java, multi-threaded, convolution and dense layers on a
@@ -47,7 +49,7 @@ public final class CpuBackend implements Backend {
         this.options = options;
         this.loop = new ParallelLoop(options.threads());
         this.gemm = new CpuGemm(loop, options.kernels());
-        this.convolution = new CpuConvolution(loop, gemm, options.kernels());
+        this.convolution = new CpuConvolution(loop, gemm, options);
         this.pooling = new CpuPooling(loop);
         this.normalization = new CpuNormalization(loop, options.kernels());
         this.blas = new CpuBlas(gemm);
@@ -64,6 +66,14 @@ public final class CpuBackend implements Backend {
 
     public CpuOptions options() {
         return options;
+    }
+
+    /**
+     * Whether this backend's kernels can run {@code algorithm} on the convolution of {@code input} by
+     * {@code weight} (whatever the thresholds say), so that tests force each algorithm only where it applies.
+     */
+    public boolean canRun(CpuConvAlgorithm algorithm, Shape input, Shape weight, Conv2dSpec spec) {
+        return convolution.canRun(algorithm, input, weight, spec);
     }
 
     @Override
@@ -138,7 +148,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String toString() {
-        return "cpu (" + loop.threads() + " threads" + (options.kernels() == CpuOptions.Kernels.SCALAR ? ", scalar kernels" : "")
-                + ")";
+        boolean scalar = options.kernels() == CpuOptions.Kernels.SCALAR;
+        return "cpu (" + loop.threads() + " threads" + (scalar ? ", scalar kernels" : "") + ")";
     }
 }

@@ -60,7 +60,7 @@ class CpuConvolutionBlockTest {
             CpuOptions.Kernels kernels = variant % 2 == 0 ? CpuOptions.Kernels.VECTOR : CpuOptions.Kernels.SCALAR;
             Conv2dSpec spec = SPECS[variant / 2];
             CpuGemm gemm = new CpuGemm(loop, kernels);
-            CpuConvolution conv = new CpuConvolution(loop, gemm, kernels, blockFloats);
+            CpuConvolution conv = new CpuConvolution(loop, gemm, CpuOptions.defaults().withKernels(kernels), blockFloats);
             Shape xs = Shape.nchw(N, C, H, W);
             Shape ws = spec.weightShape(C, K);
             Shape ys = spec.outputShape(xs, ws);
@@ -86,7 +86,7 @@ class CpuConvolutionBlockTest {
     @ParameterizedTest
     @ValueSource(ints = {2 * 36 * 30})
     void filterGradientIsReproducible(int blockFloats) {
-        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), CpuOptions.Kernels.VECTOR, blockFloats);
+        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), CpuOptions.defaults(), blockFloats);
         Shape xs = Shape.nchw(N, C, H, W);
         Shape ws = SPECS[0].weightShape(C, K);
         Shape ys = SPECS[0].outputShape(xs, ws);
