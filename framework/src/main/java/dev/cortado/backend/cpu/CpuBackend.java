@@ -18,7 +18,7 @@ import dev.cortado.tensor.Shape;
 /**
  * The reference backend: pure Java, multi-threaded, convolution and dense layers on a
  * Vector API GEMM. Ops run synchronously on the calling thread plus the loop's workers. Its settings
- * (threads, vector or scalar kernels) come in a {@link CpuOptions}.
+ * (threads, vector or scalar kernels, how convolution algorithms are chosen) come in a {@link CpuOptions}.
  */
 public final class CpuBackend implements Backend {
     private final CpuOptions options;

@@ -35,7 +35,7 @@ public final class CpuGemm {
     private final int nc;
     private final ThreadLocal<GemmWorkspace> workspaces = ThreadLocal.withInitial(GemmWorkspace::new);
 
-    /** A GEMM on the fastest kernel this JVM can run ({@link CpuOptions#defaults()}), with blocks sized for it. */
+    /** A GEMM on the fastest kernel this JVM can run (as {@link CpuOptions#defaults()}), blocks sized for it. */
     public CpuGemm(ParallelLoop loop) {
         this(loop, CpuOptions.defaults().kernels());
     }
