@@ -42,7 +42,7 @@ class BatchNormConformanceTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void handComputedBatchOfFourMatchesAlgorithmOne(Backend b) {
         // x = [1, 2, 3, 6]: μ = 3, σ² = (4 + 1 + 0 + 9)/4 = 3.5 (biased), unbiased 14/3.
         // invStd = 1/sqrt(3.5 + 1e-5) = 0.53452172; with γ = 2, β = 0.5: y = 2·(x - 3)·invStd + 0.5.
@@ -69,7 +69,7 @@ class BatchNormConformanceTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void normalizesEachChannelOfNchwToZeroMeanUnitVariance(Backend b) {
         // Channel c of [N, C, H, W] pools N·H·W values; with γ = 1, β = 0 each channel of y must have mean 0
         // and biased variance σ²/(σ² + ε) ≈ 1. Channels get different offsets and scales so that mixing
@@ -99,19 +99,19 @@ class BatchNormConformanceTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void backwardMatchesFiniteDifferencesForNchw(Backend b) {
         checkGradients(b, Shape.nchw(2, 3, 2, 2), 21);
     }
 
     @ParameterizedTest
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void backwardMatchesFiniteDifferencesForFeatures(Backend b) {
         checkGradients(b, Shape.of(5, 4), 22);
     }
 
     @ParameterizedTest
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void backwardMatchesFiniteDifferencesForBatchOfOneImage(Backend b) {
         // With N = 1 the statistics come from space alone (m = H·W).
         checkGradients(b, Shape.nchw(1, 2, 3, 3), 23);
@@ -154,7 +154,7 @@ class BatchNormConformanceTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void agreesWithTheReferenceBackend(Backend b) {
         assumeFalse(b == BackendsUnderTest.reference(), "the reference backend is what the others are compared with");
         Backend ref = BackendsUnderTest.reference();
@@ -174,7 +174,7 @@ class BatchNormConformanceTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void gammaOfTheWrongLengthIsRejectedNamingTheShapes(Backend b) {
         Shape shape = Shape.nchw(2, 3, 2, 2);
         try (Tensor x = b.allocate(shape); Tensor g = b.allocate(Shape.of(4)); Tensor c3 = b.allocate(Shape.of(3));
@@ -188,7 +188,7 @@ class BatchNormConformanceTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void outputOfAnotherShapeIsRejected(Backend b) {
         Shape shape = Shape.of(4, 3);
         Shape c = Shape.of(3);
@@ -202,7 +202,7 @@ class BatchNormConformanceTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#withScalarCpu")
     void trainingOnOneValuePerChannelIsRejected(Backend b) {
         // m = 1 leaves the unbiased variance m/(m-1)·σ² undefined.
         Shape shape = Shape.of(1, 3);

@@ -9,9 +9,16 @@ import dev.cortado.tensor.MemoryPool;
  */
 final class SharedBackend implements Backend {
     private final Backend backend;
+    /** What test names call it: the backend's name, or that and its settings where it is a variant of another. */
+    private final String label;
 
     SharedBackend(Backend backend) {
+        this(backend, backend.name());
+    }
+
+    SharedBackend(Backend backend, String label) {
         this.backend = backend;
+        this.label = label;
     }
 
     Backend unwrap() {
@@ -90,6 +97,6 @@ final class SharedBackend implements Backend {
 
     @Override
     public String toString() {
-        return backend.name();
+        return label;
     }
 }

@@ -52,6 +52,15 @@ record ConvGeometry(int batch, int channels, int height, int width, int outChann
         return colRows() * colCols();
     }
 
+    /** For log lines and errors: [N, C, H, W] → [N, K, OH, OW], then kernel, stride, padding, dilation, groups. */
+    @Override
+    public String toString() {
+        return "[" + batch + ", " + channels + ", " + height + ", " + width + "] → [" + batch + ", " + outChannels
+                + ", " + outHeight + ", " + outWidth + "], kernel " + kernelH + "×" + kernelW
+                + ", stride " + strideH + "×" + strideW + ", padding " + padH + "×" + padW
+                + ", dilation " + dilationH + "×" + dilationW + ", groups " + groups;
+    }
+
     /** A 1×1 kernel at stride 1 without padding reads each input pixel once: x itself is the im2col matrix. */
     boolean isPointwise() {
         return kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;

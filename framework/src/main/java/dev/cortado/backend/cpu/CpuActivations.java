@@ -15,14 +15,15 @@ import dev.cortado.tensor.Tensor;
  */
 final class CpuActivations implements ActivationOps {
     private static final int GRAIN = 1 << 14;
-    /** Whether ReLU's backward runs on the Vector API ({@link VectorRelu}); the branch-free scalar loop remains the fallback. */
-    private static final boolean VECTOR_RELU = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private final ParallelLoop loop;
+    /** Whether ReLU's backward runs on the Vector API ({@link VectorRelu}) or on the branch-free scalar loop. */
+    private final boolean vectorRelu;
     private final CpuSoftmax softmax;
 
-    CpuActivations(ParallelLoop loop) {
+    CpuActivations(ParallelLoop loop, CpuOptions.Kernels kernels) {
         this.loop = loop;
+        this.vectorRelu = kernels == CpuOptions.Kernels.VECTOR;
         this.softmax = new CpuSoftmax(loop);
     }
 
@@ -93,7 +94,7 @@ final class CpuActivations implements ActivationOps {
         loop.forRange(x.shape().intSize(), GRAIN, (from, to) -> {
             switch (kind) {
                 case RELU -> {
-                    if (VECTOR_RELU) {
+                    if (vectorRelu) {
                         VectorRelu.backward(xs, dys, dxs, from, to);
                     } else {
                         for (int i = from; i < to; i++) {

@@ -3,6 +3,7 @@ package dev.cortado.backend.cpu;
 import dev.cortado.backend.ActivationOps;
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.BlasOps;
+import dev.cortado.backend.Conv2dSpec;
 import dev.cortado.backend.ConvolutionOps;
 import dev.cortado.backend.DropoutOps;
 import dev.cortado.backend.LossOps;
@@ -12,12 +13,15 @@ import dev.cortado.backend.PoolingOps;
 import dev.cortado.backend.TensorOps;
 import dev.cortado.tensor.Device;
 import dev.cortado.tensor.MemoryPool;
+import dev.cortado.tensor.Shape;
 
 /**
  * The reference backend: pure Java, multi-threaded, convolution and dense layers on a
- * Vector API GEMM. Ops run synchronously on the calling thread plus the loop's workers.
+ * Vector API GEMM. Ops run synchronously on the calling thread plus the loop's workers. Its settings
+ * (threads, vector or scalar kernels, how convolution algorithms are chosen) come in a {@link CpuOptions}.
  */
 public final class CpuBackend implements Backend {
+    private final CpuOptions options;
     private final HostMemoryPool memory = new HostMemoryPool();
     private final ParallelLoop loop;
     private final CpuGemm gemm;
@@ -31,18 +35,25 @@ public final class CpuBackend implements Backend {
     private final CpuTensorOps tensors;
     private final CpuOptimizers optimizers;
 
+    /** All cores, vector kernels where the JVM can run them: {@link CpuOptions#defaults()}. */
     public CpuBackend() {
-        this(Runtime.getRuntime().availableProcessors());
+        this(CpuOptions.defaults());
     }
 
+    /** {@code threads} threads, vector kernels where the JVM can run them. */
     public CpuBackend(int threads) {
-        this.loop = new ParallelLoop(threads);
-        this.gemm = new CpuGemm(loop);
-        this.convolution = new CpuConvolution(loop, gemm);
+        this(CpuOptions.defaults().withThreads(threads));
+    }
+
+    public CpuBackend(CpuOptions options) {
+        this.options = options;
+        this.loop = new ParallelLoop(options.threads());
+        this.gemm = new CpuGemm(loop, options.kernels());
+        this.convolution = new CpuConvolution(loop, gemm, options);
         this.pooling = new CpuPooling(loop);
-        this.normalization = new CpuNormalization(loop);
+        this.normalization = new CpuNormalization(loop, options.kernels());
         this.blas = new CpuBlas(gemm);
-        this.activations = new CpuActivations(loop);
+        this.activations = new CpuActivations(loop, options.kernels());
         this.losses = new CpuLosses(loop);
         this.dropout = new CpuDropout(loop);
         this.tensors = new CpuTensorOps(loop);
@@ -51,6 +62,18 @@ public final class CpuBackend implements Backend {
 
     public int threads() {
         return loop.threads();
+    }
+
+    public CpuOptions options() {
+        return options;
+    }
+
+    /**
+     * Whether this backend's kernels can run {@code algorithm} on the convolution of {@code input} by
+     * {@code weight} (whatever the thresholds say), so that tests force each algorithm only where it applies.
+     */
+    public boolean canRun(CpuConvAlgorithm algorithm, Shape input, Shape weight, Conv2dSpec spec) {
+        return convolution.canRun(algorithm, input, weight, spec);
     }
 
     @Override
@@ -125,6 +148,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String toString() {
-        return "cpu (" + loop.threads() + " threads)";
+        boolean scalar = options.kernels() == CpuOptions.Kernels.SCALAR;
+        return "cpu (" + loop.threads() + " threads" + (scalar ? ", scalar kernels" : "") + ")";
     }
 }

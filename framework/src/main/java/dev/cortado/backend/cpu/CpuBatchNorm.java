@@ -10,20 +10,21 @@ import dev.cortado.tensor.Tensor;
  * axis: channel = dimension 1, and the m = N·(product of dimensions ≥ 2) values of one channel form
  * its batch. Work is split over channels; each task walks the tensor plane by plane (contiguous
  * memory) and accumulates its channels' sums in double in a reused workspace, each plane's sums
- * running on the Vector API where it is resolved ({@link VectorPlaneSums}).
+ * running on the Vector API ({@link VectorPlaneSums}) when the backend's options ask for vector kernels.
  */
 final class CpuBatchNorm {
     /** Elements per parallel task: below this, threads cost more than they save. */
     private static final int GRAIN_ELEMENTS = 1 << 15;
-    /** Whether the plane sums run on the Vector API ({@link VectorPlaneSums}); the scalar loops remain the fallback. */
-    private static final boolean VECTOR_SUMS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private final ParallelLoop loop;
+    /** Whether the plane sums run on the Vector API ({@link VectorPlaneSums}) or on the scalar loops. */
+    private final boolean vectorSums;
     /** Per channel: shift K, Σ(x-K), Σ(x-K)² in training; Σdy, Σdy·(x-μ) in backward. */
     private double[] sums = new double[0];
 
-    CpuBatchNorm(ParallelLoop loop) {
+    CpuBatchNorm(ParallelLoop loop, CpuOptions.Kernels kernels) {
         this.loop = loop;
+        this.vectorSums = kernels == CpuOptions.Kernels.VECTOR;
     }
 
     void trainingForward(Tensor x, Tensor gamma, Tensor beta, BatchNormSpec spec, Tensor runningMean,
@@ -56,12 +57,12 @@ final class CpuBatchNorm {
                 acc[3 * c + 1] = 0;
                 acc[3 * c + 2] = 0;
             }
-            float[] lanes = VECTOR_SUMS ? new float[VectorPlaneSums.scratchLength()] : null;
+            float[] lanes = vectorSums ? new float[VectorPlaneSums.scratchLength()] : null;
             for (int i = 0; i < n; i++) {
                 for (int c = c0; c < c1; c++) {
                     int base = (i * channels + c) * spatial;
                     double shift = acc[3 * c];
-                    if (VECTOR_SUMS) {
+                    if (vectorSums) {
                         // shift is a value of x, so the float cast is exact.
                         VectorPlaneSums.shifted(xs, base, spatial, (float) shift, acc, 3 * c + 1, lanes);
                         continue;
@@ -172,12 +173,12 @@ final class CpuBatchNorm {
                 acc[2 * c] = 0;
                 acc[2 * c + 1] = 0;
             }
-            float[] lanes = VECTOR_SUMS ? new float[VectorPlaneSums.scratchLength()] : null;
+            float[] lanes = vectorSums ? new float[VectorPlaneSums.scratchLength()] : null;
             for (int i = 0; i < n; i++) {
                 for (int c = c0; c < c1; c++) {
                     int base = (i * channels + c) * spatial;
                     float mean = sMean[c];
-                    if (VECTOR_SUMS) {
+                    if (vectorSums) {
                         VectorPlaneSums.gradient(dys, xs, base, spatial, mean, acc, 2 * c, lanes);
                         continue;
                     }

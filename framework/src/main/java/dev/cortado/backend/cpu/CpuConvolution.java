@@ -3,203 +3,113 @@ package dev.cortado.backend.cpu;
 import dev.cortado.backend.Conv2dSpec;
 import dev.cortado.backend.ConvolutionOps;
 import dev.cortado.backend.ShapeCheck;
+import dev.cortado.backend.cpu.CpuConvAlgorithm.Direction;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * Convolution as im2col + GEMM (Chellapilla et al. 2006, as in Caffe), batched: the columns of a
- * block of samples are unrolled side by side into one wide matrix, so that each group is one GEMM
- * {@code Y_g[Kg × nb·OH·OW] = W_g · col_g} per block instead of one narrow GEMM per sample. The
- * backward passes gather the block's dy into the same [K × nb·OH·OW] layout; then
- * {@code col(dx) = W_gᵀ·dy_g} is folded back by col2im and {@code dW_g += dy_g·col_gᵀ}.
+ * The CPU convolutions: each call validates its shapes, asks {@link CpuConvAlgorithmChooser} for the
+ * algorithm of its geometry and direction ({@link CpuConvAlgorithm}), and runs it. im2col + GEMM
+ * (Chellapilla et al. 2006, as in Caffe) runs any geometry, batched over blocks of samples
+ * ({@link Im2ColBlocks}); stride-1 layers mostly run as implicit GEMMs without an im2col matrix on
+ * vector kernels, and backward data of "same" layers as a forward pass over dy with rotated filters.
  *
- * <p>Threads share out contiguous runs of samples; each walks its run in blocks of at most
- * {@link #DEFAULT_BLOCK_FLOATS} floats of columns (so the workspace stays in L2 and its size is
- * bounded whatever the batch) with its GEMMs running serially inside it. A batch of one sample runs on
- * the calling thread and lets each GEMM spread over the threads instead. The filter gradient sums
- * over the batch, so each thread accumulates a partial dW that is added up afterwards in sample
- * order; blocks depend only on the batch, the thread count and the block size, which keeps the
- * result independent of scheduling.
+ * <p>The filter gradient sums over the batch, so with two threads or more each thread's run of samples
+ * accumulates a partial dW, whatever the algorithm, and the partials are added up afterwards in sample
+ * order; runs depend only on the batch and the thread count, which keeps the result independent of
+ * scheduling. The algorithms share one set of scratch pools ({@link ConvScratch}).
  */
 final class CpuConvolution implements ConvolutionOps {
-    private static final String FORWARD = "conv2d forward";
-    private static final String BACKWARD_DATA = "conv2d backwardData";
-    private static final String BACKWARD_FILTER = "conv2d backwardFilter";
-    /** Floats of the per-thread column matrix: 1 MiB, which an L2 of 1-2 MiB holds next to the GEMM's panels. */
-    static final int DEFAULT_BLOCK_FLOATS = 1 << 18;
     private static final int REDUCE_GRAIN = 1 << 14;
-    /** One 64-byte cache line of floats, see {@link #columnStride}. */
-    private static final int COLUMN_PAD_FLOATS = 16;
-    /**
-     * Filter-gradient entries Kg·C·kh·kw per group from which the packed GEMM beats row dot products:
-     * packing colᵀ costs once per block and is shared by all Kg rows of dy, while the dot products
-     * stream col once per tile of three dy rows and pay a lane reduction per entry per block. Measured
-     * on AVX-512 for ResNet-20's layers: 64×576 (stage 3) ~125 against ~85-115 GFLOP/s; 64×288 even;
-     * 32×288 and 16×144 favour the dot products (~110 against 45-75).
-     */
-    static final int PACKED_FILTER_MIN_ENTRIES = 1 << 15;
 
     private final ParallelLoop loop;
-    private final CpuGemm gemm;
-    private final int blockFloats;
-    private final Workspaces columns = new Workspaces();
-    private final Workspaces outputs = new Workspaces();
-    private final Workspaces filterPartials = new Workspaces();
-    private final Workspaces rotatedFilters = new Workspaces();
-    /** Stride-1 layers with rows of whole vectors skip im2col; null without the Vector API. */
-    private final ImplicitGemmConvolution implicit;
+    private final CpuConvAlgorithmChooser chooser;
+    private final Workspaces filterPartials;
+    private final Im2ColGemmForward im2colForward;
+    private final Col2ImGemmBackwardData col2imBackwardData;
+    private final Im2ColFilterGradient im2colFilterGradient;
+    private final TransposedForward transposedForward;
+    /** The Vector API algorithms; null with scalar kernels, so that their classes are never loaded. */
+    private final ImplicitGemmForward implicitForward;
+    private final ImplicitGemmFilterGradient implicitFilterGradient;
+    private final BlockedImplicitGemmFilterGradient blockedFilterGradient;
 
-    CpuConvolution(ParallelLoop loop, CpuGemm gemm) {
-        this(loop, gemm, DEFAULT_BLOCK_FLOATS);
+    CpuConvolution(ParallelLoop loop, CpuGemm gemm, CpuOptions options) {
+        this(loop, gemm, options, Im2ColBlocks.DEFAULT_BLOCK_FLOATS);
     }
 
-    /** With an explicit block size, for tests that make blocks end inside a thread's run of samples. */
-    CpuConvolution(ParallelLoop loop, CpuGemm gemm, int blockFloats) {
-        if (blockFloats < 1) {
-            throw new IllegalArgumentException("conv2d: block size must be positive, got " + blockFloats);
-        }
+    /** With an explicit im2col block size, for tests that make blocks end inside a thread's run of samples. */
+    CpuConvolution(ParallelLoop loop, CpuGemm gemm, CpuOptions options, int blockFloats) {
+        ConvScratch scratch = new ConvScratch();
+        Im2ColBlocks blocks = new Im2ColBlocks(loop, blockFloats, scratch);
         this.loop = loop;
-        this.gemm = gemm;
-        this.blockFloats = blockFloats;
-        this.implicit = gemm.vectorized() ? new ImplicitGemmConvolution(loop) : null;
+        this.chooser = new CpuConvAlgorithmChooser(options);
+        this.filterPartials = scratch.filterPartials();
+        this.im2colForward = new Im2ColGemmForward(blocks, gemm);
+        this.col2imBackwardData = new Col2ImGemmBackwardData(blocks, gemm);
+        this.im2colFilterGradient = new Im2ColFilterGradient(blocks, gemm);
+        this.transposedForward = new TransposedForward(scratch);
+        boolean vector = options.kernels() == CpuOptions.Kernels.VECTOR;
+        this.implicitForward = vector ? new ImplicitGemmForward(loop, scratch) : null;
+        this.implicitFilterGradient = vector ? new ImplicitGemmFilterGradient(scratch) : null;
+        this.blockedFilterGradient = vector ? new BlockedImplicitGemmFilterGradient(scratch) : null;
     }
 
     @Override
     public void forward(Tensor x, Tensor w, Conv2dSpec spec, Tensor y) {
-        ConvGeometry g = geometry(FORWARD, "x", x, w, spec, "y", y);
-        float[] xa = HostArrays.of(FORWARD, x);
-        float[] wa = HostArrays.of(FORWARD, w);
-        float[] ya = HostArrays.of(FORWARD, y);
-        forward(g, xa, wa, ya);
-    }
-
-    /** y = conv(x, w) on raw NCHW arrays of geometry g. */
-    private void forward(ConvGeometry g, float[] xa, float[] wa, float[] ya) {
-        if (implicit != null && implicit.forwardFits(g)) {
-            implicit.forward(g, xa, wa, ya);
-            return;
+        ConvGeometry g = geometry(Direction.FORWARD, "x", x, w, spec, "y", y);
+        float[] xa = HostArrays.of(Direction.FORWARD.op(), x);
+        float[] wa = HostArrays.of(Direction.FORWARD.op(), w);
+        float[] ya = HostArrays.of(Direction.FORWARD.op(), y);
+        CpuConvAlgorithm algorithm = chooser.choose(g, Direction.FORWARD);
+        switch (algorithm) {
+            case FORWARD_IM2COL_GEMM -> im2colForward.forward(g, xa, wa, ya);
+            case FORWARD_IMPLICIT_GEMM -> implicitForward.forward(g, xa, wa, ya);
+            default -> throw notOf(Direction.FORWARD, algorithm);
         }
-        int inSample = g.channels() * g.inputPlane();
-        int outSample = g.outChannels() * g.outputPlane();
-        int pixels = g.outputPlane();
-        int kg = g.outChannelsPerGroup();
-        int patch = g.patchSize();
-        forEachBlock(g, (n0, nb, col, out) -> {
-            int ld = nb * pixels;
-            int ldCol = columnStride(ld);
-            for (int s = 0; s < nb; s++) {
-                Im2Col.im2col(g, xa, (n0 + s) * inSample, col, s * pixels, ldCol, 0, g.channels());
-            }
-            // One sample's [K × OH·OW] product is already y's layout: write it in place.
-            float[] target = nb == 1 ? ya : out;
-            int targetOff = nb == 1 ? n0 * outSample : 0;
-            for (int gi = 0; gi < g.groups(); gi++) {
-                gemm.sgemm(false, false, kg, ld, patch, 1f,
-                        wa, gi * kg * patch, patch,
-                        col, gi * patch * ldCol, ldCol,
-                        0f, target, targetOff + gi * kg * ld, ld);
-            }
-            if (nb > 1) {
-                scatter(out, ld, ya, n0, nb, g.outChannels(), pixels);
-            }
-        });
     }
 
     @Override
     public void backwardData(Tensor dy, Tensor w, Conv2dSpec spec, Tensor dx) {
-        ConvGeometry g = geometry(BACKWARD_DATA, "dx", dx, w, spec, "dy", dy);
-        float[] dya = HostArrays.of(BACKWARD_DATA, dy);
-        float[] wa = HostArrays.of(BACKWARD_DATA, w);
-        float[] dxa = HostArrays.of(BACKWARD_DATA, dx);
-        if (asTransposedForward(g)) {
-            transposedForward(g, dya, wa, dxa);
-            return;
+        ConvGeometry g = geometry(Direction.BACKWARD_DATA, "dx", dx, w, spec, "dy", dy);
+        float[] dya = HostArrays.of(Direction.BACKWARD_DATA.op(), dy);
+        float[] wa = HostArrays.of(Direction.BACKWARD_DATA.op(), w);
+        float[] dxa = HostArrays.of(Direction.BACKWARD_DATA.op(), dx);
+        CpuConvAlgorithm algorithm = chooser.choose(g, Direction.BACKWARD_DATA);
+        switch (algorithm) {
+            case DATA_COL2IM_GEMM -> col2imBackwardData.backwardData(g, dya, wa, dxa);
+            case DATA_TRANSPOSED_IM2COL_GEMM -> transposedForward.backwardData(g, dya, wa, dxa, im2colForward::forward);
+            case DATA_TRANSPOSED_IMPLICIT_GEMM ->
+                    transposedForward.backwardData(g, dya, wa, dxa, implicitForward::forward);
+            default -> throw notOf(Direction.BACKWARD_DATA, algorithm);
         }
-        int inSample = g.channels() * g.inputPlane();
-        int outSample = g.outChannels() * g.outputPlane();
-        int pixels = g.outputPlane();
-        int kg = g.outChannelsPerGroup();
-        int patch = g.patchSize();
-        forEachBlock(g, (n0, nb, col, gathered) -> {
-            int ld = nb * pixels;
-            float[] source = nb == 1 ? dya : gathered;
-            int sourceOff = nb == 1 ? n0 * outSample : 0;
-            if (nb > 1) {
-                gather(dya, n0, nb, g.outChannels(), pixels, gathered, ld);
-            }
-            for (int gi = 0; gi < g.groups(); gi++) {
-                gemm.sgemm(true, false, patch, ld, kg, 1f,
-                        wa, gi * kg * patch, patch,
-                        source, sourceOff + gi * kg * ld, ld,
-                        0f, col, gi * patch * ld, ld);
-            }
-            for (int s = 0; s < nb; s++) {
-                Im2Col.col2im(g, col, s * pixels, ld, dxa, (n0 + s) * inSample, 0, g.channels());
-            }
-        });
     }
 
     @Override
     public void backwardFilter(Tensor x, Tensor dy, Conv2dSpec spec, Tensor dw) {
-        ConvGeometry g = geometry(BACKWARD_FILTER, "x", x, dw, spec, "dy", dy);
-        float[] xa = HostArrays.of(BACKWARD_FILTER, x);
-        float[] dya = HostArrays.of(BACKWARD_FILTER, dy);
-        float[] dwa = HostArrays.of(BACKWARD_FILTER, dw);
+        ConvGeometry g = geometry(Direction.BACKWARD_FILTER, "x", x, dw, spec, "dy", dy);
+        float[] xa = HostArrays.of(Direction.BACKWARD_FILTER.op(), x);
+        float[] dya = HostArrays.of(Direction.BACKWARD_FILTER.op(), dy);
+        float[] dwa = HostArrays.of(Direction.BACKWARD_FILTER.op(), dw);
         int filterSize = dw.shape().intSize();
         if (g.batch() == 0) {
             Arrays.fill(dwa, 0, filterSize, 0f);
             return;
         }
-        int inSample = g.channels() * g.inputPlane();
-        int outSample = g.outChannels() * g.outputPlane();
-        int pixels = g.outputPlane();
-        int kg = g.outChannelsPerGroup();
-        int patch = g.patchSize();
-        // Adds (or, for a run's first block, writes) the block's dW_g = dy_g·col_gᵀ into target.
-        RunWork byColumns = (from, to, target) -> {
-            int block = samplesPerBlock(g);
-            float[] col = columns.take(g.colRows() * columnStride(pixels * Math.min(block, to - from)));
-            float[] gathered = outputs.take(Math.min(block, to - from) > 1 ? g.outChannels() * pixels * Math.min(block, to - from) : 0);
-            try {
-                for (int n0 = from; n0 < to; n0 += block) {
-                    int nb = Math.min(block, to - n0);
-                    int ld = nb * pixels;
-                    int ldCol = columnStride(ld);
-                    for (int s = 0; s < nb; s++) {
-                        Im2Col.im2col(g, xa, (n0 + s) * inSample, col, s * pixels, ldCol, 0, g.channels());
-                    }
-                    float[] source = nb == 1 ? dya : gathered;
-                    int sourceOff = nb == 1 ? n0 * outSample : 0;
-                    if (nb > 1) {
-                        gather(dya, n0, nb, g.outChannels(), pixels, gathered, ld);
-                    }
-                    for (int gi = 0; gi < g.groups(); gi++) {
-                        if (gemm.vectorized() && !packedFilterGradient(kg, patch)) {
-                            // dy_g and col_g rows are both contiguous: dot products beat packing colᵀ.
-                            VectorRowProducts.multiplyTransposed(kg, patch, ld,
-                                    source, sourceOff + gi * kg * ld, ld,
-                                    col, gi * patch * ldCol, ldCol,
-                                    n0 != from, target, gi * kg * patch, patch);
-                        } else {
-                            gemm.sgemm(false, true, kg, patch, ld, 1f,
-                                    source, sourceOff + gi * kg * ld, ld,
-                                    col, gi * patch * ldCol, ldCol,
-                                    n0 == from ? 0f : 1f, target, gi * kg * patch, patch);
-                        }
-                    }
-                }
-            } finally {
-                columns.give(col);
-                outputs.give(gathered);
-            }
+        CpuConvAlgorithm algorithm = chooser.choose(g, Direction.BACKWARD_FILTER);
+        RunWork accumulate = switch (algorithm) {
+            case FILTER_IM2COL_GEMM ->
+                    (from, to, target) -> im2colFilterGradient.filterGradient(g, xa, dya, from, to, target, false);
+            case FILTER_IM2COL_ROW_PRODUCTS ->
+                    (from, to, target) -> im2colFilterGradient.filterGradient(g, xa, dya, from, to, target, true);
+            case FILTER_IMPLICIT_GEMM ->
+                    (from, to, target) -> implicitFilterGradient.filterGradient(g, xa, dya, from, to, target);
+            case FILTER_BLOCKED_IMPLICIT_GEMM ->
+                    (from, to, target) -> blockedFilterGradient.filterGradient(g, xa, dya, from, to, target);
+            default -> throw notOf(Direction.BACKWARD_FILTER, algorithm);
         };
-        RunWork accumulate = implicit != null && implicit.filterFits(g)
-                ? (from, to, target) -> implicit.filterGradient(g, xa, dya, from, to, target)
-                : implicit != null && implicit.blockFilterFits(g)
-                ? (from, to, target) -> implicit.blockFilterGradient(g, xa, dya, from, to, target)
-                : byColumns;
         if (!splitsBatch(g)) {
             accumulate.run(0, g.batch(), dwa);
             return;
@@ -234,62 +144,12 @@ final class CpuConvolution implements ConvolutionOps {
         }
     }
 
-    /** Whether the filter gradient of Kg × patch entries per group goes to the packed GEMM (see its threshold). */
-    static boolean packedFilterGradient(int kg, int patch) {
-        return (long) kg * patch >= PACKED_FILTER_MIN_ENTRIES;
+    /** Whether {@code algorithm} can run the convolution of {@code input} by {@code weight} with these kernels. */
+    boolean canRun(CpuConvAlgorithm algorithm, Shape input, Shape weight, Conv2dSpec spec) {
+        return chooser.unsupported(algorithm, ConvGeometry.of(input, spec.outputShape(input, weight), spec)) == null;
     }
 
-    /**
-     * At stride 1, dx is the correlation of dy, padded by dh·(kh−1) − ph, with the filters rotated
-     * by 180° and their in/out channels swapped: {@code dx[c] = Σ_k W[k,c,kh−1−i,kw−1−j] ⋆ dy[k]}.
-     * When that padding is at most the forward one ("same" convolutions such as ResNet's 3×3, pad 1),
-     * running it as a forward convolution beats {@code col = Wᵀ·dy} and col2im: the GEMM's inner
-     * dimension is K·kh·kw instead of K, and its column matrix is written once instead of being
-     * scattered back with read-modify-writes.
-     */
-    private static boolean asTransposedForward(ConvGeometry g) {
-        int padH = g.dilationH() * (g.kernelH() - 1) - g.padH();
-        int padW = g.dilationW() * (g.kernelW() - 1) - g.padW();
-        return g.strideH() == 1 && g.strideW() == 1 && padH >= 0 && padW >= 0
-                && padH <= g.padH() && padW <= g.padW();
-    }
-
-    private void transposedForward(ConvGeometry g, float[] dy, float[] w, float[] dx) {
-        int kh = g.kernelH();
-        int kw = g.kernelW();
-        int cg = g.channelsPerGroup();
-        int kg = g.outChannelsPerGroup();
-        float[] rotated = rotatedFilters.take(g.outChannels() * g.patchSize());
-        try {
-            // rotated[gi·cg + c, k, i, j] = w[gi·kg + k, c, kh−1−i, kw−1−j]
-            for (int gi = 0; gi < g.groups(); gi++) {
-                for (int c = 0; c < cg; c++) {
-                    for (int k = 0; k < kg; k++) {
-                        int to = ((gi * cg + c) * kg + k) * kh * kw;
-                        int from = ((gi * kg + k) * cg + c) * kh * kw;
-                        for (int t = 0; t < kh * kw; t++) {
-                            rotated[to + t] = w[from + kh * kw - 1 - t];
-                        }
-                    }
-                }
-            }
-            ConvGeometry transposed = new ConvGeometry(g.batch(), g.outChannels(), g.outHeight(), g.outWidth(),
-                    g.channels(), g.height(), g.width(), kh, kw, 1, 1,
-                    g.dilationH() * (kh - 1) - g.padH(), g.dilationW() * (kw - 1) - g.padW(),
-                    g.dilationH(), g.dilationW(), g.groups());
-            forward(transposed, dy, rotated, dx);
-        } finally {
-            rotatedFilters.give(rotated);
-        }
-    }
-
-    /** Work on the samples [n0, n0 + nb), given a column workspace and one of K·nb·OH·OW floats. */
-    @FunctionalInterface
-    private interface BlockWork {
-        void run(int n0, int nb, float[] col, float[] out);
-    }
-
-    /** Work on the run of samples [from, to) into {@code target}. */
+    /** Writes the filter gradient of the run of samples [from, to) into {@code target}. */
     @FunctionalInterface
     private interface RunWork {
         void run(int from, int to, float[] target);
@@ -300,66 +160,18 @@ final class CpuConvolution implements ConvolutionOps {
         return g.batch() > 1 && loop.threads() > 1;
     }
 
-    /**
-     * Row stride of a block's column matrix for ld live columns: one cache line more than ld. The
-     * GEMM reads col in place as B when C has few rows, walking down kc rows of one nr-wide sliver;
-     * at ld = 1024 (a 32×32 plane) those rows lie 4 KiB apart and all fall into the same L1 set, so
-     * the sliver cannot stay in L1. The extra line moves each row to the next set. Columns past ld
-     * are never written nor read.
-     */
-    static int columnStride(int ld) {
-        return ld + COLUMN_PAD_FLOATS;
-    }
-
-    /** Samples per block: as many as fit {@link #blockFloats} of columns (or of outputs), at least one. */
-    private int samplesPerBlock(ConvGeometry g) {
-        long perSample = (long) Math.max(g.colRows(), g.outChannels()) * g.outputPlane();
-        return (int) Math.max(1, Math.min(g.batch(), blockFloats / Math.max(1, perSample)));
-    }
-
-    private void forEachBlock(ConvGeometry g, BlockWork work) {
-        int block = samplesPerBlock(g);
-        loop.forRange(g.batch(), 1, (from, to) -> {
-            int most = Math.min(block, to - from);
-            float[] col = columns.take(g.colRows() * columnStride(g.outputPlane() * most));
-            float[] out = outputs.take(most > 1 ? g.outChannels() * g.outputPlane() * most : 0);
-            try {
-                for (int n0 = from; n0 < to; n0 += block) {
-                    work.run(n0, Math.min(block, to - n0), col, out);
-                }
-            } finally {
-                columns.give(col);
-                outputs.give(out);
-            }
-        });
-    }
-
-    /** y[n0 + s, k, :] = out[k, s·P ...] for a block's [K × nb·P] product. */
-    private static void scatter(float[] out, int ld, float[] y, int n0, int nb, int channels, int pixels) {
-        int outSample = channels * pixels;
-        for (int s = 0; s < nb; s++) {
-            for (int k = 0; k < channels; k++) {
-                System.arraycopy(out, k * ld + s * pixels, y, (n0 + s) * outSample + k * pixels, pixels);
-            }
-        }
-    }
-
-    /** gathered[k, s·P ...] = dy[n0 + s, k, :]: a block's gradient in the layout of its product. */
-    private static void gather(float[] dy, int n0, int nb, int channels, int pixels, float[] gathered, int ld) {
-        int outSample = channels * pixels;
-        for (int s = 0; s < nb; s++) {
-            for (int k = 0; k < channels; k++) {
-                System.arraycopy(dy, (n0 + s) * outSample + k * pixels, gathered, k * ld + s * pixels, pixels);
-            }
-        }
+    private static IllegalStateException notOf(Direction direction, CpuConvAlgorithm algorithm) {
+        return new IllegalStateException(direction.op() + ": " + algorithm + " is a " + algorithm.direction().op()
+                + " algorithm");
     }
 
     /**
      * Validates the input/weight pair through {@link Conv2dSpec#outputShape} and the output-side
      * tensor against the shape it implies, naming the op and every shape involved on failure.
      */
-    private static ConvGeometry geometry(String op, String inputName, Tensor input, Tensor weight, Conv2dSpec spec,
-                                         String outputName, Tensor output) {
+    private static ConvGeometry geometry(Direction direction, String inputName, Tensor input, Tensor weight,
+                                         Conv2dSpec spec, String outputName, Tensor output) {
+        String op = direction.op();
         Shape expected;
         try {
             expected = spec.outputShape(input.shape(), weight.shape());

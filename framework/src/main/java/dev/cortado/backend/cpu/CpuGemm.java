@@ -1,8 +1,5 @@
 package dev.cortado.backend.cpu;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-
 /**
  * Single-precision GEMM on row-major host arrays, blocked as in Goto and van de Geijn, "Anatomy of
  * High-Performance Matrix Multiplication" (2008) and the BLIS framework: for each nc-wide slab of C
@@ -16,8 +13,6 @@ import org.apache.logging.log4j.Logger;
  * multiply-adds run on the calling thread, where waking a worker would cost more than it saves.
  */
 public final class CpuGemm {
-    private static final Logger LOG = LogManager.getLogger(CpuGemm.class);
-
     /**
      * Multiply-adds (m·n·k) below which a product runs on one thread: about 50 µs of work on one
      * core. Measured on 2 shared cores, 64×400×120 (3M) ran at 88 GFLOP/s on one thread and 67 on two.
@@ -40,9 +35,14 @@ public final class CpuGemm {
     private final int nc;
     private final ThreadLocal<GemmWorkspace> workspaces = ThreadLocal.withInitial(GemmWorkspace::new);
 
-    /** A GEMM on the fastest kernel this JVM can run, with blocks sized for it. */
+    /** A GEMM on the fastest kernel this JVM can run (as {@link CpuOptions#defaults()}), blocks sized for it. */
     public CpuGemm(ParallelLoop loop) {
-        this(loop, KernelChoice.PREFERRED);
+        this(loop, CpuOptions.defaults().kernels());
+    }
+
+    /** A GEMM on the Vector API kernel or the plain-Java one, with blocks sized for it. */
+    public CpuGemm(ParallelLoop loop, CpuOptions.Kernels kernels) {
+        this(loop, microKernel(kernels));
     }
 
     private CpuGemm(ParallelLoop loop, GemmMicroKernel kernel) {
@@ -66,9 +66,9 @@ public final class CpuGemm {
         this.nc = nc;
     }
 
-    /** A GEMM on the plain-Java kernel, as used when the Vector API is missing. */
-    static CpuGemm scalar(ParallelLoop loop) {
-        return new CpuGemm(loop, new ScalarMicroKernel());
+    private static GemmMicroKernel microKernel(CpuOptions.Kernels kernels) {
+        CpuOptions.requireResolvable(kernels, CpuOptions.vectorApiResolved());
+        return kernels == CpuOptions.Kernels.VECTOR ? new VectorMicroKernel() : new ScalarMicroKernel();
     }
 
     /** Whether this GEMM runs on the Vector API kernel. */
@@ -213,25 +213,5 @@ public final class CpuGemm {
 
     private static int roundUp(int x, int multiple) {
         return (x + multiple - 1) / multiple * multiple;
-    }
-
-    /**
-     * Chooses the micro-kernel once per JVM. The Vector API kernel is referenced only after the
-     * module is known to be resolved, so its class (and FloatVector) is never loaded without it.
-     */
-    private static final class KernelChoice {
-        static final GemmMicroKernel PREFERRED = choose();
-
-        private static GemmMicroKernel choose() {
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-                GemmMicroKernel vector = new VectorMicroKernel();
-                LOG.debug("CPU GEMM: Vector API micro-kernel {}×{} ({} float lanes)",
-                        vector.mr(), vector.nr(), VectorMicroKernel.lanes());
-                return vector;
-            }
-            LOG.warn("CPU GEMM: module jdk.incubator.vector is not resolved, using the much slower scalar"
-                    + " kernel; start java with --add-modules jdk.incubator.vector to enable the vector kernel");
-            return new ScalarMicroKernel();
-        }
     }
 }

@@ -10,8 +10,8 @@ final class CpuNormalization implements NormalizationOps {
     private final CpuBatchNorm batchNorm;
     private final CpuLocalResponseNorm lrn;
 
-    CpuNormalization(ParallelLoop loop) {
-        this.batchNorm = new CpuBatchNorm(loop);
+    CpuNormalization(ParallelLoop loop, CpuOptions.Kernels kernels) {
+        this.batchNorm = new CpuBatchNorm(loop, kernels);
         this.lrn = new CpuLocalResponseNorm(loop);
     }
 

@@ -4,10 +4,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The two register tiles of {@link ImplicitGemmConvolution}, on the Vector API. Both read the input
- * where it lies in a zero-padded copy of the sample: at stride 1, row (c, i, j) of the im2col matrix
- * restricted to one output row is a contiguous run of the padded input row oy + i·dh, from column
- * j·dw on, so a vector of {@link #lanes()} output pixels of one output row is one unaligned load.
+ * The two register tiles of the implicit-GEMM convolutions ({@link ImplicitGemmForward},
+ * {@link ImplicitGemmFilterGradient}, {@link BlockedImplicitGemmFilterGradient}), on the Vector API.
+ * Both read the input where it lies in a zero-padded copy of the sample: at stride 1, row (c, i, j) of
+ * the im2col matrix restricted to one output row is a contiguous run of the padded input row
+ * oy + i·dh, from column j·dw on, so a vector of {@link #lanes()} output pixels of one output row is
+ * one unaligned load.
  *
  * <p>As in {@link VectorMicroKernel}, every vector stays a local of one method, unrolled by hand
  * (JDK 17 boxes vectors passed between methods). Load this class only when
@@ -28,7 +30,7 @@ final class VectorConvTiles {
 
     /**
      * {@code C[8 × 2L] = Ap · B} for 8 output channels and two vectors of output pixels: Ap holds kc
-     * columns of 8 filter taps from {@code aOff} (packed by {@link ImplicitGemmConvolution}); row p of
+     * columns of 8 filter taps from {@code aOff} (packed by {@link ImplicitGemmForward}); row p of
      * B is the L floats at {@code x[x0 + offsets[p]]} followed by those at {@code x[x1 + offsets[p]]}.
      * Row r of C is written at {@code c[cOff + r·ldc]}, its two vectors side by side.
      */

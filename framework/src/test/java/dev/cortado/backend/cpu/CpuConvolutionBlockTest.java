@@ -57,10 +57,10 @@ class CpuConvolutionBlockTest {
     @ValueSource(ints = {1, 2 * 36 * 30, 2 * 36 * 12, 1 << 20})
     void matchesTheDefinitionWhateverTheBlockSize(int blockFloats) {
         for (int variant = 0; variant < 4; variant++) {
-            boolean vectorized = variant % 2 == 0;
+            CpuOptions.Kernels kernels = variant % 2 == 0 ? CpuOptions.Kernels.VECTOR : CpuOptions.Kernels.SCALAR;
             Conv2dSpec spec = SPECS[variant / 2];
-            CpuGemm gemm = vectorized ? new CpuGemm(loop) : CpuGemm.scalar(loop);
-            CpuConvolution conv = new CpuConvolution(loop, gemm, blockFloats);
+            CpuGemm gemm = new CpuGemm(loop, kernels);
+            CpuConvolution conv = new CpuConvolution(loop, gemm, CpuOptions.defaults().withKernels(kernels), blockFloats);
             Shape xs = Shape.nchw(N, C, H, W);
             Shape ws = spec.weightShape(C, K);
             Shape ys = spec.outputShape(xs, ws);
@@ -74,7 +74,7 @@ class CpuConvolutionBlockTest {
                 conv.backwardData(dyt, wt, spec, dx);
                 conv.backwardFilter(xt, dyt, spec, dw);
                 double[][] expected = NaiveConvolution.withGradients(x, xs, w, ws, dy, spec);
-                String what = "block " + blockFloats + ", padding " + spec.padH() + (vectorized ? "" : ", scalar GEMM");
+                String what = "block " + blockFloats + ", padding " + spec.padH() + (kernels == CpuOptions.Kernels.VECTOR ? "" : ", scalar kernels");
                 assertClose("y, " + what, NaiveConvolution.toFloat(expected[0]), backend.download(y), TOLERANCE, TOLERANCE);
                 assertClose("dx, " + what, NaiveConvolution.toFloat(expected[1]), backend.download(dx), TOLERANCE, TOLERANCE);
                 assertClose("dW, " + what, NaiveConvolution.toFloat(expected[2]), backend.download(dw), TOLERANCE, TOLERANCE);
@@ -86,7 +86,7 @@ class CpuConvolutionBlockTest {
     @ParameterizedTest
     @ValueSource(ints = {2 * 36 * 30})
     void filterGradientIsReproducible(int blockFloats) {
-        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), blockFloats);
+        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), CpuOptions.defaults(), blockFloats);
         Shape xs = Shape.nchw(N, C, H, W);
         Shape ws = SPECS[0].weightShape(C, K);
         Shape ys = SPECS[0].outputShape(xs, ws);

@@ -3,10 +3,10 @@ package dev.cortado.backend.cpu;
 import static dev.cortado.backend.TestTensors.assertClose;
 import static dev.cortado.backend.TestTensors.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cortado.backend.Conv2dSpec;
+import dev.cortado.backend.cpu.CpuConvAlgorithm.Direction;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -43,11 +43,21 @@ class CpuConvolutionPackedFilterTest {
         loop.close();
     }
 
+    /** With the measured threshold (2^15 entries), 64 × 576 filters take the packed GEMM, 32 × 288 and 16 × 144 the row products. */
     @Test
     void thresholdSplitsResNetLayers() {
-        assertTrue(CpuConvolution.packedFilterGradient(64, 64 * 9), "64 → 64, 3×3");
-        assertFalse(CpuConvolution.packedFilterGradient(32, 32 * 9), "32 → 32, 3×3");
-        assertFalse(CpuConvolution.packedFilterGradient(16, 16 * 9), "16 → 16, 3×3");
+        CpuConvAlgorithmChooser chooser = new CpuConvAlgorithmChooser(CpuOptions.defaults());
+        assertEquals(CpuConvAlgorithm.FILTER_IM2COL_GEMM, chooser.preferred(geometry(64, 64), Direction.BACKWARD_FILTER),
+                "64 → 64, 3×3");
+        assertEquals(CpuConvAlgorithm.FILTER_IM2COL_ROW_PRODUCTS,
+                chooser.preferred(geometry(32, 32), Direction.BACKWARD_FILTER), "32 → 32, 3×3");
+        assertEquals(CpuConvAlgorithm.FILTER_IM2COL_ROW_PRODUCTS,
+                chooser.preferred(geometry(16, 16), Direction.BACKWARD_FILTER), "16 → 16, 3×3");
+    }
+
+    private static ConvGeometry geometry(int c, int k) {
+        Shape xs = Shape.nchw(N, c, H, W);
+        return ConvGeometry.of(xs, SPEC.outputShape(xs, SPEC.weightShape(c, k)), SPEC);
     }
 
     @Test
@@ -60,7 +70,7 @@ class CpuConvolutionPackedFilterTest {
         // One sample's columns are C·9·H·W floats: one sample per block, so a thread's run of two
         // samples adds its second block onto the first (GEMM with β = 1); then one block per run.
         for (int blockFloats : new int[] {C * 9 * H * W, 1 << 20}) {
-            CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), blockFloats);
+            CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), CpuOptions.defaults(), blockFloats);
             try (Tensor xt = backend.upload(xs, x); Tensor dyt = backend.upload(ys, dy); Tensor dw = backend.allocate(ws)) {
                 conv.backwardFilter(xt, dyt, SPEC, dw);
                 float[] first = backend.download(dw);

@@ -33,7 +33,7 @@ class CpuGemmTest {
             // mc = 2 tiles, kc = 5, nc = 2 tiles: shapes of a few dozen straddle every block edge.
             Arguments.of("vector, tiny blocks", new CpuGemm(LOOP, new VectorMicroKernel(),
                     2 * VectorMicroKernel.MR, 5, 2 * VectorMicroKernel.NR)),
-            Arguments.of("scalar", CpuGemm.scalar(LOOP)),
+            Arguments.of("scalar", new CpuGemm(LOOP, CpuOptions.Kernels.SCALAR)),
             Arguments.of("scalar, tiny blocks", new CpuGemm(LOOP, new ScalarMicroKernel(),
                     2 * ScalarMicroKernel.MR, 5, 2 * ScalarMicroKernel.NR)));
 
@@ -223,6 +223,6 @@ class CpuGemmTest {
         // Surefire starts the JVM with --add-modules jdk.incubator.vector (see the parent pom).
         assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
         assertTrue(new CpuGemm(LOOP).vectorized());
-        assertTrue(!CpuGemm.scalar(LOOP).vectorized());
+        assertTrue(!new CpuGemm(LOOP, CpuOptions.Kernels.SCALAR).vectorized());
     }
 }

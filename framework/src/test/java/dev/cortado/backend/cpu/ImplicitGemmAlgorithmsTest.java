@@ -3,10 +3,11 @@ package dev.cortado.backend.cpu;
 import static dev.cortado.backend.TestTensors.assertClose;
 import static dev.cortado.backend.TestTensors.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cortado.backend.Conv2dSpec;
 import dev.cortado.backend.NaiveConvolution;
+import dev.cortado.backend.cpu.CpuConvAlgorithm.Direction;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.stream.Stream;
@@ -18,22 +19,25 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The implicit-GEMM convolution (stride 1) against the definition
+ * The implicit-GEMM convolutions (stride 1) against the definition
  * {@code y[n,k,oy,ox] = Σ_{c,i,j} w[k,c,i,j]·x[n, g·Cg + c, oy − ph + i·dh, ox − pw + j·dw]}, its
  * adjoint dx and {@code dW = Σ_n dy ⋆ x}, computed in double. Planes are multiples of 32 pixels so
  * that the implicit forward pass is taken with 8 lanes (AVX2) and 16 (AVX-512) alike. Widths of 16 and
  * 32 read the padded input; widths of 4 and 8 (rows narrower than a vector under AVX-512) read its
  * column-unrolled copy, with padding below and above half the kernel, groups and dilation. Its cases
  * cover output channels that fill no whole 8-row tile (5 per group), groups, dilation, a 5×5 kernel
- * and padding 0 (dx then goes through col2im). The implicit filter gradient needs planes of 1024
- * pixels and whole 4×4 tiles: the 32×32 cases take it, with groups and dilation, over runs of 2 and
- * 3 samples (batch 5 on 2 threads); the others check that its fallback agrees.
+ * and padding 0 (dx then goes through col2im). The chooser gives the implicit filter gradient planes
+ * of 1024 pixels and whole 4×4 tiles: the 32×32 cases take it, with groups and dilation, over runs of
+ * 2 and 3 samples (batch 5 on 2 threads); the others check that the algorithms chosen instead agree.
+ * Which algorithm the chooser takes for which layer is {@link CpuConvAlgorithmChooserTest}'s subject.
  */
-class ImplicitGemmConvolutionTest {
+class ImplicitGemmAlgorithmsTest {
     private static final int N = 5;
     /** Sums of at most 2·25 products for y and dx and of N·OH·OW ≤ 5120 for dW, of values below 1 in magnitude. */
     private static final double TOLERANCE = 2e-5;
     private static final double FILTER_TOLERANCE = 2e-4;
+
+    private static final CpuConvAlgorithmChooser CHOOSER = new CpuConvAlgorithmChooser(CpuOptions.defaults());
 
     private static CpuBackend backend;
     private static ParallelLoop loop;
@@ -71,15 +75,15 @@ class ImplicitGemmConvolutionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("layers")
     void matchesTheDefinition(String name, int c, int h, int w, int k, Conv2dSpec spec) {
-        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop));
+        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), CpuOptions.defaults());
         Shape xs = Shape.nchw(N, c, h, w);
         Shape ws = spec.weightShape(c, k);
         Shape ys = spec.outputShape(xs, ws);
         float[] x = uniform(31, xs.intSize(), -1, 1);
         float[] wv = uniform(32, ws.intSize(), -1, 1);
         float[] dy = uniform(33, ys.intSize(), -1, 1);
-        ImplicitGemmConvolution implicit = new ImplicitGemmConvolution(loop);
-        assertTrue(implicit.forwardFits(ConvGeometry.of(xs, ys, spec)), name + " must take the implicit path");
+        assertEquals(CpuConvAlgorithm.FORWARD_IMPLICIT_GEMM,
+                CHOOSER.preferred(ConvGeometry.of(xs, ys, spec), Direction.FORWARD), name + " must take the implicit path");
         try (Tensor xt = backend.upload(xs, x); Tensor wt = backend.upload(ws, wv);
              Tensor dyt = backend.upload(ys, dy); Tensor y = backend.allocate(ys);
              Tensor dx = backend.allocate(xs); Tensor dw = backend.allocate(ws)) {
@@ -91,23 +95,6 @@ class ImplicitGemmConvolutionTest {
             assertClose("dx, " + name, NaiveConvolution.toFloat(expected[1]), backend.download(dx), TOLERANCE, TOLERANCE);
             assertClose("dW, " + name, NaiveConvolution.toFloat(expected[2]), backend.download(dw), FILTER_TOLERANCE, FILTER_TOLERANCE);
         }
-    }
-
-    /** Stride 2 and rows narrower than a vector keep im2col; so do filter gradients of planes below 1024 pixels. */
-    @Test
-    void takesOnlyStrideOneLayersWithWholeVectorRows() {
-        ImplicitGemmConvolution implicit = new ImplicitGemmConvolution(loop);
-        Conv2dSpec strided = Conv2dSpec.of(3, 2, 1);
-        Shape xs = Shape.nchw(1, 4, 32, 32);
-        Shape ws = strided.weightShape(4, 8);
-        assertTrue(!implicit.filterFits(ConvGeometry.of(xs, strided.outputShape(xs, ws), strided)), "stride 2");
-        Conv2dSpec same = Conv2dSpec.of(3, 1, 1);
-        Shape narrow = Shape.nchw(1, 4, 5, 5);
-        assertTrue(!implicit.filterFits(ConvGeometry.of(narrow, same.outputShape(narrow, ws), same)), "5 wide");
-        Shape wide = Shape.nchw(1, 4, 32, 32);
-        assertTrue(implicit.filterFits(ConvGeometry.of(wide, same.outputShape(wide, ws), same)), "32×32, 8×36 filters");
-        Shape small = Shape.nchw(1, 4, 16, 16);
-        assertTrue(!implicit.filterFits(ConvGeometry.of(small, same.outputShape(small, ws), same)), "16×16 plane");
     }
 
     static Stream<Arguments> blockLayers() {
@@ -129,37 +116,21 @@ class ImplicitGemmConvolutionTest {
         Shape ws = spec.weightShape(c, k);
         Shape ys = spec.outputShape(xs, ws);
         ConvGeometry g = ConvGeometry.of(xs, ys, spec);
-        ImplicitGemmConvolution implicit = new ImplicitGemmConvolution(loop);
-        assertTrue(implicit.blockFilterFits(g), name + " must take the block path");
+        assertEquals(CpuConvAlgorithm.FILTER_BLOCKED_IMPLICIT_GEMM, CHOOSER.preferred(g, Direction.BACKWARD_FILTER),
+                name + " must take the block path");
         float[] x = uniform(51, xs.intSize(), -1, 1);
         float[] dy = uniform(52, ys.intSize(), -1, 1);
         float[] dw = uniform(53, ws.intSize(), -1, 1); // overwritten, never added to
-        implicit.blockFilterGradient(g, x, dy, 0, n, dw);
+        new BlockedImplicitGemmFilterGradient(new ConvScratch()).filterGradient(g, x, dy, 0, n, dw);
         double[] expected = NaiveConvolution.withGradients(x, xs, new float[ws.intSize()], ws, dy, spec)[2];
         // Sums of n·OH·OW ≤ 13,600 products below 1 in magnitude, in float lanes.
         assertClose("dW, " + name, NaiveConvolution.toFloat(expected), dw, 1e-3, 1e-4);
     }
 
-    /** Padding costs a multiply-add per padded position: 8×8 planes (10×10 padded) stay with the GEMM. */
-    @Test
-    void blockFilterGradientSkipsPlanesWithMuchPadding() {
-        ImplicitGemmConvolution implicit = new ImplicitGemmConvolution(loop);
-        Conv2dSpec same = Conv2dSpec.of(3, 1, 1);
-        Shape ws = same.weightShape(4, 8);
-        Shape eight = Shape.nchw(1, 4, 8, 8);
-        assertTrue(!implicit.blockFilterFits(ConvGeometry.of(eight, same.outputShape(eight, ws), same)), "8×8");
-        Shape sixteen = Shape.nchw(1, 4, 16, 16);
-        assertTrue(implicit.blockFilterFits(ConvGeometry.of(sixteen, same.outputShape(sixteen, ws), same)), "16×16");
-        Conv2dSpec strided = Conv2dSpec.of(3, 2, 1);
-        Shape s2 = strided.weightShape(4, 8);
-        assertTrue(!implicit.blockFilterFits(ConvGeometry.of(sixteen, strided.outputShape(sixteen, s2), strided)),
-                "stride 2");
-    }
-
     /** Per-thread partial filter gradients are summed in sample order: repeated calls agree bit for bit. */
     @Test
     void filterGradientIsReproducible() {
-        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop));
+        CpuConvolution conv = new CpuConvolution(loop, new CpuGemm(loop), CpuOptions.defaults());
         Conv2dSpec spec = Conv2dSpec.of(3, 1, 1);
         Shape xs = Shape.nchw(N, 3, 32, 32);
         Shape ws = spec.weightShape(3, 16);
