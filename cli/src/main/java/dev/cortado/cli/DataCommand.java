@@ -31,9 +31,10 @@ final class DataCommand implements Callable<Integer> {
         return ExitCodes.USAGE;
     }
 
-    /** {@code cortado data download NAME [--dir DIR]}. */
+    /** {@code cortado data download NAME [--dir DIR]}: into the dataset cache, or into DIR. */
     @Command(name = "download", mixinStandardHelpOptions = true,
-            description = "Download fashion-mnist, mnist or cifar10 from the official location, SHA-256 verified.")
+            description = "Download fashion-mnist, mnist or cifar10 from the official location, SHA-256 verified, into"
+                    + " the dataset cache that train and evaluate look in (or into --dir).")
     static final class Download implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -41,7 +42,8 @@ final class DataCommand implements Callable<Integer> {
         @Parameters(paramLabel = "DATASET", description = "fashion-mnist, mnist or cifar10.")
         String dataset;
 
-        @Option(names = "--dir", paramLabel = "DIR", description = "Target directory. Default: data/<dataset>.")
+        @Option(names = "--dir", paramLabel = "DIR", description = "Target directory. Default: <dataset> in the"
+                + " dataset cache (~/.cache/cortado/datasets or $CORTADO_DATA_DIR).")
         Path dir;
 
         @Option(names = "--mirror", paramLabel = "URL",
@@ -51,10 +53,24 @@ final class DataCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             DatasetDownloader.Source source = DatasetDownloader.source(dataset);
-            Path target = dir != null ? dir : Path.of("data", source.name());
-            new DatasetDownloader().download(source, target, mirrors);
-            spec.commandLine().getOut().println(target.toAbsolutePath()
-                    + "  (train with: cortado train --data " + trainDir(source, target)
+            PrintWriter err = spec.commandLine().getErr();
+            if (dir == null) {
+                DatasetLocator locator = DatasetLocator.fromEnvironment();
+                boolean present = Files.isDirectory(locator.cacheDirectory(source));
+                Path cached = locator.download(source, mirrors, err);
+                if (present) {
+                    err.println(source.title() + " is already in the dataset cache");
+                    err.flush();
+                }
+                spec.commandLine().getOut().println(cached + "  (train with: cortado train --data " + source.name()
+                        + ")");
+                spec.commandLine().getOut().flush();
+                return ExitCodes.OK;
+            }
+            new DatasetDownloader(new DownloadProgress(err, System.console() != null, System::nanoTime))
+                    .download(source, dir, mirrors);
+            spec.commandLine().getOut().println(dir.toAbsolutePath()
+                    + "  (train with: cortado train --data " + trainDir(source, dir)
                     + ")");
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;

@@ -21,27 +21,18 @@ import org.apache.logging.log4j.Logger;
 final class DataDirectory {
     private static final Logger LOG = LogManager.getLogger(DataDirectory.class);
 
-    /** Where Debian's dataset-fashion-mnist package puts Fashion-MNIST; CORTADO_DATA overrides it. */
-    static final Path DEFAULT_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
-
     /** Grey image folders have no published statistics: map [0, 1] to [-1, 1]. */
     static final Normalize HALF = new Normalize(new float[] {0.5f}, new float[] {0.5f});
 
     private DataDirectory() {
     }
 
-    static Path defaultDirectory() {
-        String configured = System.getenv("CORTADO_DATA");
-        return configured != null && !configured.isBlank() ? Path.of(configured) : DEFAULT_FASHION_MNIST;
-    }
-
     static DatasetFormat format(Path dir, String forced) throws IOException {
         if (!Files.exists(dir)) {
-            String hint = dir.equals(DEFAULT_FASHION_MNIST)
-                    ? "install it (Debian: apt-get install dataset-fashion-mnist), or download it with 'cortado data "
-                    + "download fashion-mnist --dir DIR' and pass --data DIR"
-                    : "pass --data with the directory that holds the dataset files";
-            throw new UserInputException(dir + ": no such dataset directory; " + hint);
+            // A missing default or dataset name never gets here: DatasetLocator finds or fetches it.
+            throw new UserInputException(dir + ": no such dataset directory; pass --data with the directory that holds"
+                    + " the dataset files, or with a dataset's name (fashion-mnist, mnist, cifar10) to have it found"
+                    + " or downloaded");
         }
         return forced == null ? DatasetFormat.detect(dir) : DatasetFormat.parse(forced);
     }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -43,17 +44,30 @@ final class DatasetDownloader {
 
     /**
      * A dataset: where it is published (tried in order) and its files; {@code archive} says the one
-     * file is a .tar.gz to unpack into the directory.
+     * file is a .tar.gz to unpack into the directory. {@code title} is its name in prose, and
+     * {@code debianPackage} the package that installs it under /usr/share/datasets/{@code name}
+     * (null where Debian has none).
      */
-    record Source(String name, List<String> baseUrls, List<RemoteFile> files, boolean archive) {
+    record Source(String name, String title, List<String> baseUrls, List<RemoteFile> files, boolean archive,
+                  String debianPackage) {
+        Source(String name, List<String> baseUrls, List<RemoteFile> files, boolean archive) {
+            this(name, name, baseUrls, files, archive, null);
+        }
     }
+
+    /**
+     * How long to wait for a server to accept the connection: short, so that a machine without
+     * network (where the packets to a host go nowhere) is told so within seconds, not after minutes.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * The checksums are those the datasets' publishers and TensorFlow Datasets' url_checksums list
      * for the original files (the same bytes on every mirror).
      */
     static final List<Source> SOURCES = List.of(
-            new Source("fashion-mnist", List.of("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"), List.of(
+            new Source("fashion-mnist", "Fashion-MNIST",
+                    List.of("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"), List.of(
                     new RemoteFile("train-images-idx3-ubyte.gz",
                             "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84"),
                     new RemoteFile("train-labels-idx1-ubyte.gz",
@@ -61,10 +75,11 @@ final class DatasetDownloader {
                     new RemoteFile("t10k-images-idx3-ubyte.gz",
                             "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073"),
                     new RemoteFile("t10k-labels-idx1-ubyte.gz",
-                            "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5")), false),
+                            "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5")), false,
+                    "dataset-fashion-mnist"),
             // LeCun's page is the official home; it often refuses plain downloads, so TensorFlow's CVDF
             // mirror of the identical files follows.
-            new Source("mnist", List.of("https://yann.lecun.com/exdb/mnist/",
+            new Source("mnist", "MNIST", List.of("https://yann.lecun.com/exdb/mnist/",
                     "https://storage.googleapis.com/cvdf-datasets/mnist/"), List.of(
                     new RemoteFile("train-images-idx3-ubyte.gz",
                             "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"),
@@ -73,30 +88,64 @@ final class DatasetDownloader {
                     new RemoteFile("t10k-images-idx3-ubyte.gz",
                             "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
                     new RemoteFile("t10k-labels-idx1-ubyte.gz",
-                            "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6")), false),
-            new Source("cifar10", List.of("https://www.cs.toronto.edu/~kriz/"), List.of(
+                            "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6")), false, null),
+            new Source("cifar10", "CIFAR-10", List.of("https://www.cs.toronto.edu/~kriz/"), List.of(
                     new RemoteFile("cifar-10-binary.tar.gz",
-                            "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd")), true));
+                            "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd")), true, null));
+
+    /** A file none of whose locations gave the published bytes; {@link #problems} says why, location by location. */
+    static final class DownloadFailedException extends IOException {
+        private final String file;
+        private final List<String> problems;
+
+        DownloadFailedException(String file, List<String> problems, Path dir) {
+            super("could not download " + file + ": " + String.join("; ", problems) + "; check the network "
+                    + "connection, pass --mirror URL with a reachable copy, or put the file into " + dir
+                    + " yourself (nothing was written)");
+            this.file = file;
+            this.problems = List.copyOf(problems);
+        }
+
+        String file() {
+            return file;
+        }
+
+        List<String> problems() {
+            return problems;
+        }
+    }
 
     private final HttpClient http;
+    private final DownloadProgress progress;
 
+    /** A downloader that reports progress only in the log. */
     DatasetDownloader() {
+        this(DownloadProgress.SILENT);
+    }
+
+    DatasetDownloader(DownloadProgress progress) {
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(30)).build();
+                .connectTimeout(CONNECT_TIMEOUT).build();
+        this.progress = progress;
     }
 
     static Source source(String name) {
-        String key = name.toLowerCase(Locale.ROOT).replace("_", "-");
+        return find(name).orElseThrow(() -> new UserInputException("unknown dataset '" + name + "'; known: "
+                + String.join(", ", SOURCES.stream().map(Source::name).toList())));
+    }
+
+    /** The dataset called {@code name} ("fashion-mnist", "fashion_mnist", "cifar-10", any case), if one is. */
+    static Optional<Source> find(String name) {
+        String key = name.strip().toLowerCase(Locale.ROOT).replace("_", "-");
         if (key.equals("cifar-10")) {
             key = "cifar10";
         }
         for (Source s : SOURCES) {
             if (s.name().equals(key)) {
-                return s;
+                return Optional.of(s);
             }
         }
-        throw new UserInputException("unknown dataset '" + name + "'; known: "
-                + String.join(", ", SOURCES.stream().map(Source::name).toList()));
+        return Optional.empty();
     }
 
     /**
@@ -142,9 +191,7 @@ final class DatasetDownloader {
                 Files.deleteIfExists(tmp);
             }
         }
-        throw new IOException("could not download " + file.name() + ": " + String.join("; ", failures)
-                + "; check the network connection, pass --mirror URL with a reachable copy, or put the file into "
-                + target.toAbsolutePath().getParent() + " yourself (nothing was written)");
+        throw new DownloadFailedException(file.name(), failures, target.toAbsolutePath().getParent());
     }
 
     /** Null when {@code tmp} now holds the file with the expected checksum, else what went wrong. */
@@ -157,8 +204,18 @@ final class DatasetDownloader {
                 if (response.statusCode() != 200) {
                     return "HTTP status " + response.statusCode();
                 }
+                String name = url.substring(url.lastIndexOf('/') + 1);
+                progress.start(name, response.headers().firstValueAsLong("content-length").orElse(-1));
                 try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
-                    in.transferTo(out);
+                    byte[] buffer = new byte[1 << 16];
+                    long done = 0;
+                    for (int n; (n = in.read(buffer)) >= 0; ) {
+                        out.write(buffer, 0, n);
+                        done += n;
+                        progress.advance(done);
+                    }
+                } finally {
+                    progress.end();
                 }
             }
         } catch (IOException e) {

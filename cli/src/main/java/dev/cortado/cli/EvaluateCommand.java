@@ -43,8 +43,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint of 'cortado train'.")
     Path checkpoint;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory: its test split, or all images of "
-            + "a folder of class subfolders. Default: the one it was trained on.")
+    @Option(names = "--data", paramLabel = "DIR|NAME", description = "Dataset directory: its test split, or all images"
+            + " of a folder of class subfolders; or a dataset's name (fashion-mnist, mnist, cifar10), found or"
+            + " downloaded as by train. Default: the one it was trained on.")
     Path data;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "Force the data format.")
@@ -69,7 +70,8 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new UserInputException("--batch-size must be at least 1, got " + batchSize);
         }
         CheckpointModel saved = CheckpointModel.read(checkpoint);
-        Path dir = data != null ? data : saved.dataDirectory() != null ? Path.of(saved.dataDirectory()) : null;
+        Path dir = data != null ? DatasetLocator.fromEnvironment().locate(data, true, spec.commandLine().getErr())
+                : saved.dataDirectory() != null ? Path.of(saved.dataDirectory()) : null;
         if (dir == null) {
             throw new UserInputException("the checkpoint does not record its data directory; pass --data DIR");
         }

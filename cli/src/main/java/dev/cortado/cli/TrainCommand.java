@@ -72,14 +72,20 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Dataset directory (IDX, CIFAR binary or image folder). Default: $CORTADO_DATA or "
-                    + "/usr/share/datasets/fashion-mnist.")
+    @Option(names = "--data", paramLabel = "DIR|NAME",
+            description = "Dataset directory (IDX, CIFAR binary or image folder), or a dataset's name: fashion-mnist,"
+                    + " mnist, cifar10, looked for in /usr/share/datasets, then in the dataset cache"
+                    + " (~/.cache/cortado/datasets or $CORTADO_DATA_DIR), and downloaded into the cache if in neither."
+                    + " Default: $CORTADO_DATA, else fashion-mnist.")
     Path data;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "Force the data format: idx, cifar10, cifar100, "
             + "image-folder (detected from the files by default).")
     String format;
+
+    @Option(names = "--no-download", description = "Never download a dataset that is not on this machine; stop with"
+            + " an error instead (CORTADO_NO_DOWNLOAD=1 does the same).")
+    boolean noDownload;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "" + TrainingConfig.DEFAULT_EPOCHS,
             description = "Epochs to train. Default: ${DEFAULT-VALUE}.")
@@ -243,7 +249,7 @@ final class TrainCommand implements Callable<Integer> {
     private int train(Progress progress) throws Exception {
         resolveOptions();
         boolean defaultData = data == null;
-        data = (defaultData ? DataDirectory.defaultDirectory() : data).toAbsolutePath();
+        data = DatasetLocator.fromEnvironment().locate(data, !noDownload, spec.commandLine().getErr());
 
         // The data first: the model's input size and number of classes follow it.
         TrainingInputs inputs = TrainingInputs.resolve(model.model, model.variables(), model.inputSize(), data,

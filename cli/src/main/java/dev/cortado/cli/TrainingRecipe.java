@@ -126,9 +126,13 @@ final class TrainingRecipe implements OptionLayers.Layer {
         return switch (key) {
             case "checkpoint-dir" -> resolved.toString();
             case "data" -> {
+                if (!Files.exists(resolved) && DatasetLocator.isDatasetName(value)) {
+                    yield value;
+                }
                 if (!Files.exists(resolved)) {
                     throw error(key, "no such dataset folder " + resolved + " (paths in a recipe are relative to the"
-                            + " recipe's folder)");
+                            + " recipe's folder; a dataset's name, fashion-mnist, mnist or cifar10, is found or"
+                            + " downloaded)");
                 }
                 yield resolved.toString();
             }

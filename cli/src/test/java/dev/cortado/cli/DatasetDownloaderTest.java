@@ -131,7 +131,7 @@ class DatasetDownloaderTest {
     }
 
     /** One regular file in a ustar archive: a 512-byte header, the data padded to 512, two zero blocks. */
-    private static byte[] tarGz(String name, byte[] content) throws IOException {
+    static byte[] tarGz(String name, byte[] content) throws IOException {
         byte[] header = new byte[512];
         byte[] n = name.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(n, 0, header, 0, n.length);
