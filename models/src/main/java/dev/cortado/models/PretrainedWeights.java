@@ -46,22 +46,6 @@ public final class PretrainedWeights {
         LOG.info("loaded the weights of torchvision's {} from {} into {}", m.torchvision(), file, model);
     }
 
-    /** Whether {@code file} holds its tensors under torchvision's names for {@code model} rather than Cortado's. */
-    public static boolean isTorchvisionStateDict(Path file, String model) throws IOException {
-        Optional<TorchvisionMapping> mapping = TorchvisionMapping.forModel(model);
-        if (mapping.isEmpty()) {
-            return false;
-        }
-        for (String name : SafeTensors.readHeader(file).shapes().keySet()) {
-            try {
-                mapping.get().cortadoName(name);
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Network name → file name for every tensor of a torchvision state dict, checked against the network. */
     private static Map<String, String> sourceNames(Path file, TorchvisionMapping m, Set<String> held,
                                                    Set<String> needed) throws CheckpointFormatException {

@@ -1,6 +1,5 @@
 package dev.cortado.onnx;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -24,7 +23,7 @@ public record OnnxExportOptions(int opset, int batch, Map<String, String> metada
         if (batch < 0) {
             throw new IllegalArgumentException("batch size must be positive, or dynamic; got " + batch);
         }
-        metadata = Map.copyOf(new LinkedHashMap<>(metadata));
+        metadata = Map.copyOf(metadata);
     }
 
     /** The default opset, a dynamic batch and no metadata. */

@@ -1,7 +1,6 @@
 package dev.cortado.onnx;
 
 import com.google.protobuf.ByteString;
-import dev.cortado.backend.Activation;
 import dev.cortado.backend.Pool2dSpec;
 import dev.cortado.backend.PoolMode;
 import dev.cortado.files.AtomicWrite;
@@ -209,8 +208,8 @@ public final class OnnxExporter {
                 node("Sigmoid", sigmoid, List.of(x), sigmoid);
                 node("Mul", name, List.of(x, sigmoid), out);
             }
-            default -> throw new IllegalStateException("activation " + Activation.Kind.class.getSimpleName() + " "
-                    + a.kind() + " has no ONNX export");
+            default -> throw new IllegalStateException("layer '" + name + "': activation " + a.kind()
+                    + " has no ONNX export");
         }
     }
 

@@ -61,7 +61,7 @@ final class ExportedModels {
               - {type: softmax, name: probabilities}
             """;
 
-    /** Name, config, and the input size (height = width) to export it at. */
+    /** A name and the config to export, at the input size it is exported at. */
     record Model(String name, ModelConfig config) {
         @Override
         public String toString() {
