@@ -72,6 +72,9 @@ record CheckpointModel(String model, ModelConfig config, Normalize normalize, Li
             if (torchvision.isPresent()) {
                 return ofTorchvision(header, torchvision.get());
             }
+            throw new UserInputException(file + ": neither a checkpoint of 'cortado train' (no '"
+                    + CheckpointLayout.FORMAT_KEY + "' metadata) nor a torchvision state dict of "
+                    + String.join(", ", TorchvisionMapping.models()) + " saved as safetensors");
         }
         Map<String, String> meta = TrainingCheckpoint.metadata(file);
         String model = meta.get(MODEL);

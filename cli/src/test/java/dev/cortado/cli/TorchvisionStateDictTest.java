@@ -1,6 +1,7 @@
 package dev.cortado.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.cpu.CpuBackend;
 import dev.cortado.checkpoint.SafeTensors;
@@ -90,5 +91,20 @@ class TorchvisionStateDictTest {
         assertEquals(Integer.toString(expectedClass), prediction.get("class"), "classes are named by index");
         // The same network and input in the same process: the same float operations, hence 1e-9.
         assertEquals(expectedProbability, ((Number) prediction.get("probability")).doubleValue(), 1e-9);
+    }
+
+    /** A safetensors file that is neither Cortado's nor a recognized state dict says what it would need to be. */
+    @Test
+    void anUnrecognizedStateDictIsAUsageError() throws Exception {
+        Path weights = dir.resolve("other.safetensors");
+        SafeTensors.write(weights, Map.of("encoder.weight", new TensorData(Shape.of(2), new float[] {1, 2})), Map.of());
+        Path image = dir.resolve("one.png");
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", image.toFile());
+        CliRunner r = CliRunner.run("predict", "--checkpoint", weights.toString(), image.toString());
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.err());
+        assertTrue(r.err().contains("neither a checkpoint of 'cortado train'"), r.err());
+        for (String model : List.of("resnet18", "resnet50", "vgg16", "vgg16-bn", "googlenet")) {
+            assertTrue(r.err().contains(model), r.err());
+        }
     }
 }
