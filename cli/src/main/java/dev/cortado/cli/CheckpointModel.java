@@ -1,10 +1,15 @@
 package dev.cortado.cli;
 
-import dev.cortado.json.Json;
+import dev.cortado.checkpoint.CheckpointLayout;
+import dev.cortado.checkpoint.SafeTensors;
+import dev.cortado.checkpoint.SafeTensorsHeader;
 import dev.cortado.data.Normalize;
+import dev.cortado.json.Json;
 import dev.cortado.models.ModelConfig;
 import dev.cortado.models.ModelConfigParser;
 import dev.cortado.models.ModelZoo;
+import dev.cortado.models.TorchvisionMapping;
+import dev.cortado.tensor.Shape;
 import dev.cortado.train.TrainingCheckpoint;
 import java.io.IOException;
 import java.io.StringReader;
@@ -14,14 +19,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What {@code cortado train} records in a checkpoint's metadata besides the trainer's own keys, so
  * that {@code evaluate} and {@code predict} can rebuild the model and its input pipeline from the
  * checkpoint alone: the model (zoo name, or the config file's text), the variable overrides, the
- * input shape, the normalization statistics, the class names and the data directory.
+ * input shape, the normalization statistics, the class names and the data directory. A torchvision
+ * state dict saved as safetensors (no Cortado metadata) is recognized by its tensor names instead:
+ * its zoo model at the full input size, as many classes as its classifier has (named by index), and
+ * the normalization of torchvision's ImageNet weights. {@code model} is the name to load weights by.
  */
-record CheckpointModel(ModelConfig config, Normalize normalize, List<String> classNames, String dataDirectory) {
+record CheckpointModel(String model, ModelConfig config, Normalize normalize, List<String> classNames,
+                       String dataDirectory) {
     static final String MODEL = "cli.model";
     static final String MODEL_CONFIG = "cli.model_config";
     static final String VARIABLES = "cli.variables";
@@ -56,6 +66,16 @@ record CheckpointModel(ModelConfig config, Normalize normalize, List<String> cla
             throw new UserInputException(file + ": no such checkpoint file; pass a .safetensors file written by "
                     + "'cortado train' (e.g. runs/<model>-<time>/best.safetensors)");
         }
+        SafeTensorsHeader header = SafeTensors.readHeader(file);
+        if (!header.metadata().containsKey(CheckpointLayout.FORMAT_KEY)) {
+            Optional<TorchvisionMapping> torchvision = TorchvisionMapping.identify(header.shapes().keySet());
+            if (torchvision.isPresent()) {
+                return ofTorchvision(header, torchvision.get());
+            }
+            throw new UserInputException(file + ": neither a checkpoint of 'cortado train' (no '"
+                    + CheckpointLayout.FORMAT_KEY + "' metadata) nor a torchvision state dict of "
+                    + String.join(", ", TorchvisionMapping.models()) + " saved as safetensors");
+        }
         Map<String, String> meta = TrainingCheckpoint.metadata(file);
         String model = meta.get(MODEL);
         if (model == null) {
@@ -82,7 +102,24 @@ record CheckpointModel(ModelConfig config, Normalize normalize, List<String> cla
         for (Object o : list(file, meta, CLASS_NAMES)) {
             names.add(String.valueOf(o));
         }
-        return new CheckpointModel(config, normalize, names, meta.get(DATA));
+        return new CheckpointModel(model, config, normalize, names, meta.get(DATA));
+    }
+
+    private static CheckpointModel ofTorchvision(SafeTensorsHeader header, TorchvisionMapping torchvision) {
+        ModelConfig zoo = ModelZoo.load(torchvision.model(), Map.of());
+        String classifier = zoo.layers().get(zoo.layers().size() - 1).name() + ".weight";
+        int classes = 0;
+        for (Map.Entry<String, Shape> e : header.shapes().entrySet()) {
+            if (torchvision.cortadoName(e.getKey()).filter(classifier::equals).isPresent()) {
+                classes = e.getValue().dim(0);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            names.add(Integer.toString(c));
+        }
+        ModelConfig config = ModelZoo.load(torchvision.model(), Map.of("classes", Integer.toString(classes)));
+        return new CheckpointModel(torchvision.model(), config, torchvision.normalize(), names, null);
     }
 
     private static List<Double> floats(float[] v) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cortado", mixinStandardHelpOptions = true, version = "cortado 0.1.0",
         description = "Trains, evaluates and benchmarks convolutional networks on the CPU or an NVIDIA GPU.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchmarkCommand.class,
-                SummaryCommand.class, ModelsCommand.class, DevicesCommand.class, DataCommand.class,
+                SummaryCommand.class, ModelsCommand.class, DevicesCommand.class, DataCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CortadoCommand implements Callable<Integer> {
 

@@ -9,11 +9,11 @@ import dev.cortado.data.ImageFolderDataset;
 import dev.cortado.data.RelabeledDataset;
 import dev.cortado.data.SampleShape;
 import dev.cortado.models.NetworkSpecs;
+import dev.cortado.models.PretrainedWeights;
 import dev.cortado.nn.Network;
 import dev.cortado.train.ClassifierHead;
 import dev.cortado.train.EvaluationResult;
 import dev.cortado.train.Evaluator;
-import dev.cortado.train.TrainingCheckpoint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +40,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint of 'cortado train'.")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint"
+            + " of 'cortado train', or a torchvision state dict saved as safetensors (resnet18, resnet50, vgg16,"
+            + " vgg16_bn, googlenet).")
     Path checkpoint;
 
     @Option(names = "--data", paramLabel = "DIR|NAME", description = "Dataset directory: its test split, or all images"
@@ -79,7 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (Backend device = backend.open();
              Network network = Network.build(NetworkSpecs.from(saved.config()), device, 0)) {
             ClassifierHead.requireFits(network, saved.classNames().size());
-            TrainingCheckpoint.loadWeights(checkpoint, network);
+            PretrainedWeights.load(checkpoint, network, saved.model());
             AugmentationPipeline normalize = AugmentationPipeline.of(saved.normalize());
             EvaluationResult r = tta
                     ? Evaluator.evaluate(network, test, batchSize, normalize, TestTimeAugmentation.identityAndFlip())

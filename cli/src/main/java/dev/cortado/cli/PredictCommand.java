@@ -2,11 +2,11 @@ package dev.cortado.cli;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.models.NetworkSpecs;
+import dev.cortado.models.PretrainedWeights;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Network;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
-import dev.cortado.train.TrainingCheckpoint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +29,9 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint of 'cortado train'.")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A checkpoint"
+            + " of 'cortado train', or a torchvision state dict saved as safetensors (resnet18, resnet50, vgg16,"
+            + " vgg16_bn, googlenet).")
     Path checkpoint;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Image files, or an IDX images file.")
@@ -70,7 +72,7 @@ final class PredictCommand implements Callable<Integer> {
         List<Map<String, Object>> predictions = new ArrayList<>();
         try (Backend device = backend.open();
              Network network = Network.build(NetworkSpecs.from(saved.config()), device, 0)) {
-            TrainingCheckpoint.loadWeights(checkpoint, network);
+            PretrainedWeights.load(checkpoint, network, saved.model());
             int n = samples.size();
             int sampleSize = in.get(0) * in.get(1) * in.get(2);
             float[] batch = new float[n * sampleSize];

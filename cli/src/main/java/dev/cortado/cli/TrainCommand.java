@@ -10,6 +10,7 @@ import dev.cortado.data.RandomCrop;
 import dev.cortado.data.RandomRotation;
 import dev.cortado.data.SampleShape;
 import dev.cortado.models.NetworkSpecs;
+import dev.cortado.models.PretrainedWeights;
 import dev.cortado.nn.Network;
 import dev.cortado.optim.GradientClipping;
 import dev.cortado.optim.OptimizerSpec;
@@ -25,7 +26,6 @@ import dev.cortado.train.EvaluationResult;
 import dev.cortado.train.Evaluator;
 import dev.cortado.train.MetricsCsvLog;
 import dev.cortado.train.Trainer;
-import dev.cortado.train.TrainingCheckpoint;
 import dev.cortado.train.TrainingConfig;
 import dev.cortado.train.TrainingListener;
 import java.io.IOException;
@@ -268,7 +268,7 @@ final class TrainCommand implements Callable<Integer> {
              Network network = Network.build(NetworkSpecs.from(inputs.model()), device, seed)) {
             checkModel(inputs, network);
             if (initWeights != null) {
-                TrainingCheckpoint.loadWeights(initWeights, network);
+                PretrainedWeights.load(initWeights, network, model.model);
                 LOG.info("initialized the weights from {}", initWeights);
             }
             List<EpochResult> epochResults = new ArrayList<>();

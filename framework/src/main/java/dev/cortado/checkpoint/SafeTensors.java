@@ -20,16 +20,19 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Reads and writes the safetensors format (github.com/huggingface/safetensors), float32 only:
- * an 8-byte little-endian header length N, N bytes of UTF-8 JSON
+ * Reads and writes the safetensors format (github.com/huggingface/safetensors): an 8-byte
+ * little-endian header length N, N bytes of UTF-8 JSON
  * {@code {"__metadata__": {string: string}, "name": {"dtype": "F32", "shape": [...],
  * "data_offsets": [begin, end]}, ...}} padded with spaces to a multiple of 8, then the tensors'
- * little-endian bytes, offsets relative to the end of the header. Loading never executes code;
+ * little-endian bytes, offsets relative to the end of the header. Cortado writes F32; it reads F32,
+ * F16, BF16 and F64 tensors as float32 (see {@link SafeTensorsDtype}), and validates but does not
+ * read integer tensors. Loading never executes code;
  * every field is validated and a bad file raises a {@link CheckpointFormatException} naming the
  * file and the problem. Writes are atomic: a temporary file in the same folder, forced to disk,
  * then renamed over the target.
@@ -154,14 +157,33 @@ public final class SafeTensors {
         return header;
     }
 
-    /** Reads and validates a whole file; tensors come back in header order. */
+    /**
+     * Reads and validates a whole file; tensors come back in header order, as float32. A tensor of an
+     * integer or boolean type is an error here; {@link #read(Path, Predicate)} can leave it out.
+     */
     public static SafeTensorsFile read(Path file) throws IOException {
+        return read(file, name -> true);
+    }
+
+    /**
+     * Validates the whole file and reads the tensors whose names {@code wanted} accepts, in header
+     * order, as float32; the others are not read (a weights loader skips what it does not need, such
+     * as PyTorch's int64 {@code num_batches_tracked}). A wanted tensor must have a floating-point type.
+     */
+    public static SafeTensorsFile read(Path file, Predicate<String> wanted) throws IOException {
         try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = header(fc, file);
             Map<String, TensorData> tensors = new LinkedHashMap<>();
             for (Entry e : h.entries) {
+                if (!wanted.test(e.name)) {
+                    continue;
+                }
+                if (!e.dtype.floating) {
+                    throw new CheckpointFormatException(file, "tensor '" + e.name + "' has dtype " + e.dtype
+                            + "; only floating-point tensors " + SafeTensorsDtype.floatingNames() + " can be loaded");
+                }
                 float[] data = new float[Math.toIntExact(e.shape.size())];
-                readFloats(fc, h.dataStart + e.begin, data, file);
+                readFloats(fc, h.dataStart + e.begin, e.dtype, data, file);
                 tensors.put(e.name, new TensorData(e.shape, data));
             }
             return new SafeTensorsFile(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(h.metadata));
@@ -214,7 +236,7 @@ public final class SafeTensors {
         return validate(header, dataStart, size - dataStart, file);
     }
 
-    private record Entry(String name, Shape shape, long begin, long end) {
+    private record Entry(String name, SafeTensorsDtype dtype, Shape shape, long begin, long end) {
     }
 
     private record Header(List<Entry> entries, Map<String, String> metadata, long dataStart) {
@@ -274,9 +296,11 @@ public final class SafeTensors {
                 throw new CheckpointFormatException(file, where + " has an unknown field '" + key + "'");
             }
         }
-        Object dtype = m.get("dtype");
-        if (!"F32".equals(dtype)) {
-            throw new CheckpointFormatException(file, where + " has dtype " + dtype + "; only F32 is supported");
+        SafeTensorsDtype dtype = SafeTensorsDtype.named(m.get("dtype"));
+        if (dtype == null) {
+            throw new CheckpointFormatException(file, where + " has dtype " + m.get("dtype")
+                    + ", which the safetensors format does not define; expected one of "
+                    + java.util.Arrays.toString(SafeTensorsDtype.values()));
         }
         List<Long> dims = integers(m.get("shape"), where + " shape", file);
         int[] shape = new int[dims.size()];
@@ -299,11 +323,11 @@ public final class SafeTensors {
             throw new CheckpointFormatException(file, where + " has shape " + dims + " with too many elements", ex);
         }
         long bytes = offsets.get(1) - offsets.get(0);
-        if (s.size() > Integer.MAX_VALUE || s.size() * Float.BYTES != bytes) {
-            throw new CheckpointFormatException(file, where + ": shape " + s + " of F32 needs " + s.size() * Float.BYTES
-                    + " bytes but data_offsets " + offsets + " span " + bytes);
+        if (s.size() > Integer.MAX_VALUE || s.size() * dtype.bytes != bytes) {
+            throw new CheckpointFormatException(file, where + ": shape " + s + " of " + dtype + " needs "
+                    + s.size() * dtype.bytes + " bytes but data_offsets " + offsets + " span " + bytes);
         }
-        return new Entry(name, s, offsets.get(0), offsets.get(1));
+        return new Entry(name, dtype, s, offsets.get(0), offsets.get(1));
     }
 
     private static List<Long> integers(Object value, String what, Path file) throws CheckpointFormatException {
@@ -341,20 +365,22 @@ public final class SafeTensors {
         return b.flip();
     }
 
-    private static void readFloats(FileChannel fc, long position, float[] out, Path file) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocate(Math.min(CHUNK_BYTES, out.length * Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+    private static void readFloats(FileChannel fc, long position, SafeTensorsDtype dtype, float[] out, Path file)
+            throws IOException {
+        int width = dtype.bytes;
+        ByteBuffer chunk = ByteBuffer.allocate(Math.min(CHUNK_BYTES, out.length * width)).order(ByteOrder.LITTLE_ENDIAN);
         int done = 0;
         while (done < out.length) {
-            int n = Math.min(out.length - done, chunk.capacity() / Float.BYTES);
-            chunk.clear().limit(n * Float.BYTES);
-            long at = position + (long) done * Float.BYTES;
+            int n = Math.min(out.length - done, chunk.capacity() / width);
+            chunk.clear().limit(n * width);
+            long at = position + (long) done * width;
             while (chunk.hasRemaining()) {
                 if (fc.read(chunk, at + chunk.position()) < 0) {
                     throw new CheckpointFormatException(file, "unexpected end of file at byte " + (at + chunk.position()));
                 }
             }
             chunk.flip();
-            chunk.asFloatBuffer().get(out, done, n);
+            dtype.decode(chunk, out, done, n);
             done += n;
         }
     }

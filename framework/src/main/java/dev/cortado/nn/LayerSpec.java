@@ -80,26 +80,54 @@ public sealed interface LayerSpec {
         }
     }
 
-    record MaxPool(int kernel, int stride, int padding) implements LayerSpec {
+    /** Max pooling; {@code ceilMode} rounds the output size up, see {@link Pool2dSpec}. */
+    record MaxPool(int kernel, int stride, int padding, boolean ceilMode) implements LayerSpec {
         public MaxPool {
-            Pool2dSpec.max(kernel, stride, padding);
+            geometry(kernel, stride, padding, ceilMode);
+        }
+
+        public MaxPool(int kernel, int stride, int padding) {
+            this(kernel, stride, padding, false);
+        }
+
+        /** The backend's description of this pooling. */
+        public Pool2dSpec geometry() {
+            return geometry(kernel, stride, padding, ceilMode);
+        }
+
+        private static Pool2dSpec geometry(int kernel, int stride, int padding, boolean ceilMode) {
+            return Pool2dSpec.max(kernel, stride, padding).withCeilMode(ceilMode);
         }
 
         @Override
         public Layer create(String name, List<Shape> inputShapes, ParameterFactory params) {
-            return new MaxPool2dLayer(name, params.backend(), one(name, inputShapes), kernel, stride, padding);
+            return new MaxPool2dLayer(name, params.backend(), one(name, inputShapes), geometry());
         }
     }
 
-    record AvgPool(int kernel, int stride, int padding, boolean countPadding) implements LayerSpec {
+    /** Average pooling; {@code ceilMode} rounds the output size up, see {@link Pool2dSpec}. */
+    record AvgPool(int kernel, int stride, int padding, boolean countPadding, boolean ceilMode) implements LayerSpec {
         public AvgPool {
-            Pool2dSpec.average(kernel, stride, padding, countPadding);
+            geometry(kernel, stride, padding, countPadding, ceilMode);
+        }
+
+        public AvgPool(int kernel, int stride, int padding, boolean countPadding) {
+            this(kernel, stride, padding, countPadding, false);
+        }
+
+        /** The backend's description of this pooling. */
+        public Pool2dSpec geometry() {
+            return geometry(kernel, stride, padding, countPadding, ceilMode);
+        }
+
+        private static Pool2dSpec geometry(int kernel, int stride, int padding, boolean countPadding,
+                                           boolean ceilMode) {
+            return Pool2dSpec.average(kernel, stride, padding, countPadding).withCeilMode(ceilMode);
         }
 
         @Override
         public Layer create(String name, List<Shape> inputShapes, ParameterFactory params) {
-            return new AvgPool2dLayer(name, params.backend(), one(name, inputShapes), kernel, stride, padding,
-                    countPadding);
+            return new AvgPool2dLayer(name, params.backend(), one(name, inputShapes), geometry());
         }
     }
 

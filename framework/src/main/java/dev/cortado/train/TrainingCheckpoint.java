@@ -16,9 +16,11 @@ import dev.cortado.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The complete state of a training run in one safetensors file, laid out as
@@ -78,7 +80,7 @@ public final class TrainingCheckpoint {
         Map<String, String> optimizerMeta = new HashMap<>();
         Backend backend = trainer.backend();
         try {
-            loadWeights(file, f, trainer.network(), true);
+            loadWeights(file, f, trainer.network(), true, Map.of());
             for (Map.Entry<String, TensorData> e : f.tensors().entrySet()) {
                 if (e.getKey().startsWith(OPTIMIZER_PREFIX)) {
                     optimizerState.put(e.getKey().substring(OPTIMIZER_PREFIX.length()),
@@ -110,7 +112,20 @@ public final class TrainingCheckpoint {
      * its shape, else the message names the first mismatch.
      */
     public static void loadWeights(Path file, Network network) throws IOException {
-        loadWeights(file, SafeTensors.read(file), network, false);
+        loadWeights(file, network, Map.of());
+    }
+
+    /**
+     * As {@link #loadWeights(Path, Network)}, for a file that names tensors otherwise (a torchvision
+     * state dict): {@code sourceNames} maps a parameter or buffer name of the network to the file's
+     * name for it ("stage1.0.conv1.weight" to "layer1.0.conv1.weight"); a name it does not map is
+     * looked up as it is. Only those tensors are read, as float32 whatever their floating-point type
+     * (F16, BF16, F64); the file's other tensors are left alone.
+     */
+    public static void loadWeights(Path file, Network network, Map<String, String> sourceNames) throws IOException {
+        Set<String> wanted = new HashSet<>();
+        weights(network).keySet().forEach(name -> wanted.add(sourceNames.getOrDefault(name, name)));
+        loadWeights(file, SafeTensors.read(file, wanted::contains), network, false, sourceNames);
     }
 
     /** The metadata of a checkpoint, after checking its format version. */
@@ -118,16 +133,20 @@ public final class TrainingCheckpoint {
         return open(file).metadata();
     }
 
-    private static void loadWeights(Path file, SafeTensorsFile f, Network network, boolean exact) throws IOException {
+    private static void loadWeights(Path file, SafeTensorsFile f, Network network, boolean exact,
+                                    Map<String, String> sourceNames) throws IOException {
         Map<String, Tensor> targets = weights(network);
         for (Map.Entry<String, Tensor> e : targets.entrySet()) {
-            TensorData d = f.tensors().get(e.getKey());
+            String source = sourceNames.getOrDefault(e.getKey(), e.getKey());
+            String described = source.equals(e.getKey()) ? "'" + source + "'"
+                    : "'" + source + "' (this model's '" + e.getKey() + "')";
+            TensorData d = f.tensors().get(source);
             if (d == null) {
-                throw new CheckpointFormatException(file, "it has no tensor '" + e.getKey() + "' that this model needs"
+                throw new CheckpointFormatException(file, "it has no tensor " + described + " that this model needs"
                         + " (is it a checkpoint of another architecture?)");
             }
             if (!d.shape().equals(e.getValue().shape())) {
-                throw new CheckpointFormatException(file, "tensor '" + e.getKey() + "' has shape " + d.shape()
+                throw new CheckpointFormatException(file, "tensor " + described + " has shape " + d.shape()
                         + " in the file but " + e.getValue().shape() + " in this model (another architecture,"
                         + " or another number of classes or input size?)");
             }
@@ -141,7 +160,8 @@ public final class TrainingCheckpoint {
             }
         }
         Backend backend = network.backend();
-        targets.forEach((name, t) -> backend.tensors().copyFromHost(f.tensors().get(name).data(), t));
+        targets.forEach((name, t) -> backend.tensors().copyFromHost(
+                f.tensors().get(sourceNames.getOrDefault(name, name)).data(), t));
     }
 
     private static SafeTensorsFile open(Path file) throws IOException {

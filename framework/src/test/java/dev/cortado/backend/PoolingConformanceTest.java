@@ -50,7 +50,15 @@ class PoolingConformanceTest {
             new PoolCase("average 1x1 stride 2 (ResNet option-A shortcut), odd 7x6", Shape.nchw(2, 3, 7, 6),
                     Pool2dSpec.average(1, 2, 0, true)),
             new PoolCase("max 1x1 stride 3x2", Shape.nchw(1, 2, 7, 5),
-                    new Pool2dSpec(PoolMode.MAX, 1, 1, 3, 2, 0, 0)));
+                    new Pool2dSpec(PoolMode.MAX, 1, 1, 3, 2, 0, 0)),
+            new PoolCase("max 3x3 stride 2 ceil mode (GoogLeNet), 8x7", Shape.nchw(2, 2, 8, 7),
+                    Pool2dSpec.max(3, 2).withCeilMode(true)),
+            new PoolCase("max 2x2 stride 2 ceil mode, odd 5x7", Shape.nchw(1, 3, 5, 7),
+                    Pool2dSpec.max(2, 2).withCeilMode(true)),
+            new PoolCase("max 3x3 stride 2 padding 1 ceil mode, 6x6", Shape.nchw(1, 2, 6, 6),
+                    Pool2dSpec.max(3, 2, 1).withCeilMode(true)),
+            new PoolCase("average 3x3 stride 2 padding 1 ceil mode excluding padding, 6x5", Shape.nchw(2, 2, 6, 5),
+                    Pool2dSpec.average(3, 2, 1, false).withCeilMode(true)));
 
     static Stream<Arguments> backendsAndCases() {
         return BackendsUnderTest.all().flatMap(b -> CASES.stream().map(c -> Arguments.of(b, c)));
@@ -110,6 +118,31 @@ class PoolingConformanceTest {
         TestTensors.assertClose("y", new float[] {-1, -2, -4, -5}, y, 0, 0);
         float[] dx = backward(backend, x, xs, new float[] {1, 2, 3, 4}, spec);
         TestTensors.assertClose("dx", new float[] {1, 2, 0, 3, 4, 0, 0, 0, 0}, dx, 0, 0);
+    }
+
+    /**
+     * Ceil mode, 2×2 windows at stride 2 over 1..25 in a 5×5 plane: ⌈(5 − 2)/2⌉ + 1 = 3 windows a side,
+     * the last one overhanging the edge and clipped to the input's last row or column, so its maxima
+     * are the edge cells 10, 20, 22, 24 and 25; each gradient goes back to its window's maximum.
+     */
+    @ParameterizedTest(autoCloseArguments = false)
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    void ceilModeClipsTheLastWindowToTheInput(Backend backend) {
+        float[] x = new float[25];
+        for (int i = 0; i < 25; i++) {
+            x[i] = i + 1;
+        }
+        Shape xs = Shape.nchw(1, 1, 5, 5);
+        Pool2dSpec spec = Pool2dSpec.max(2, 2).withCeilMode(true);
+        assertEquals(Shape.nchw(1, 1, 3, 3), spec.outputShape(xs));
+        TestTensors.assertClose("y", new float[] {7, 9, 10, 17, 19, 20, 22, 24, 25}, forward(backend, x, xs, spec), 0, 0);
+        float[] dx = backward(backend, x, xs, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, spec);
+        float[] expected = new float[25];
+        int[] maxima = {6, 8, 9, 16, 18, 19, 21, 23, 24};
+        for (int i = 0; i < maxima.length; i++) {
+            expected[maxima[i]] = i + 1;
+        }
+        TestTensors.assertClose("dx", expected, dx, 0, 0);
     }
 
     // ---------------------------------------------------------------- average pooling, corner by corner

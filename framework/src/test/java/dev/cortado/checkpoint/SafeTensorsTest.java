@@ -169,11 +169,68 @@ class SafeTensorsTest {
     }
 
     @Test
-    void aDtypeOtherThanF32IsReported() throws IOException {
-        String json = "{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}";
-        assertProblem(file("f16", json, floats(1f)), "tensor 'w' has dtype F16; only F32 is supported");
+    void aDtypeTheFormatDoesNotDefineIsReported() throws IOException {
+        String json = "{\"w\":{\"dtype\":\"F12\",\"shape\":[2],\"data_offsets\":[0,4]}}";
+        assertProblem(file("f12", json, floats(1f)), "tensor 'w' has dtype F12, which the safetensors format does not define");
         String missing = "{\"w\":{\"shape\":[1],\"data_offsets\":[0,4]}}";
-        assertProblem(file("nodtype", missing, floats(1f)), "tensor 'w' has dtype null; only F32 is supported");
+        assertProblem(file("nodtype", missing, floats(1f)), "tensor 'w' has dtype null");
+        String shortF16 = "{\"w\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,4]}}";
+        assertProblem(file("short16", shortF16, floats(1f)), "tensor 'w': shape [3] of F16 needs 6 bytes");
+    }
+
+    /**
+     * Half-precision state dicts load as float32, exactly: binary16 1, −2, its largest 65504, its
+     * smallest subnormal 2^-24, −0 and +∞; bfloat16 is the top half of a float32 (0x3fc0 = 1.5,
+     * 0x0080 = 2^-126); F64 rounds to the nearest float.
+     */
+    @Test
+    void halfBfloatAndDoubleTensorsAreReadAsFloat32() throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(12 + 4 + 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (int h : new int[] {0x3c00, 0xc000, 0x7bff, 0x0001, 0x8000, 0x7c00}) {
+            data.putShort((short) h);
+        }
+        data.putShort((short) 0x3fc0).putShort((short) 0x0080).putDouble(0.1);
+        String json = "{\"h\":{\"dtype\":\"F16\",\"shape\":[2,3],\"data_offsets\":[0,12]},"
+                + "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[12,16]},"
+                + "\"d\":{\"dtype\":\"F64\",\"shape\":[],\"data_offsets\":[16,24]}}";
+        SafeTensorsFile f = SafeTensors.read(file("mixed", json, data.array()));
+        assertArrayEquals(bits(new float[] {1f, -2f, 65504f, 0x1p-24f, -0f, Float.POSITIVE_INFINITY}),
+                bits(f.tensors().get("h").data()));
+        assertEquals(Shape.of(2, 3), f.tensors().get("h").shape());
+        assertArrayEquals(new float[] {1.5f, 0x1p-126f}, f.tensors().get("b").data());
+        assertArrayEquals(new float[] {0.1f}, f.tensors().get("d").data());
+    }
+
+    /** Every binary16 value converts as the reference formula says (normals, subnormals, infinities, NaN). */
+    @Test
+    void everyHalfPrecisionValueConvertsExactly() {
+        for (int h = 0; h < 0x10000; h++) {
+            int exponent = (h >>> 10) & 0x1f;
+            int fraction = h & 0x3ff;
+            double magnitude = exponent == 0 ? fraction * Math.pow(2, -24)
+                    : exponent == 0x1f ? (fraction == 0 ? Double.POSITIVE_INFINITY : Double.NaN)
+                    : (1 + fraction / 1024.0) * Math.pow(2, exponent - 15);
+            float expected = (float) ((h & 0x8000) != 0 ? -magnitude : magnitude);
+            float actual = SafeTensorsDtype.halfToFloat((short) h);
+            if (Float.isNaN(expected)) {
+                assertTrue(Float.isNaN(actual), "0x" + Integer.toHexString(h));
+            } else {
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), "0x" + Integer.toHexString(h));
+            }
+        }
+    }
+
+    /** PyTorch's int64 num_batches_tracked: validated with the file, skipped when not wanted, refused as weights. */
+    @Test
+    void integerTensorsAreSkippedUnlessAskedFor() throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(4 + 8).order(ByteOrder.LITTLE_ENDIAN).putFloat(2.5f).putLong(7);
+        String json = "{\"bn.weight\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"bn.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[4,12]}}";
+        Path file = file("int", json, data.array());
+        SafeTensorsFile f = SafeTensors.read(file, name -> !name.endsWith("num_batches_tracked"));
+        assertEquals(List.of("bn.weight"), List.copyOf(f.tensors().keySet()));
+        assertArrayEquals(new float[] {2.5f}, f.tensors().get("bn.weight").data());
+        assertProblem(file, "tensor 'bn.num_batches_tracked' has dtype I64; only floating-point tensors");
     }
 
     @Test

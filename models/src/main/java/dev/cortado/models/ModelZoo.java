@@ -14,7 +14,7 @@ public final class ModelZoo {
     /** Zoo names in the order {@code cortado models} lists them. */
     public static final List<String> NAMES = List.of("lenet5", "mlp", "alexnet",
             "vgg11", "vgg11-lrn", "vgg13", "vgg13-1x1", "vgg16", "vgg19",
-            "resnet18", "resnet34", "resnet50", "resnet20", "resnet56");
+            "resnet18", "resnet34", "resnet50", "resnet20", "resnet56", "googlenet");
 
     private ModelZoo() {
     }

@@ -21,8 +21,8 @@ public final class NetworkSpecs {
     private static final Map<String, Set<String>> KEYS = Map.ofEntries(
             Map.entry("conv", Set.of("out", "kernel", "stride", "padding", "dilation", "groups", "bias", "init", "bias_init")),
             Map.entry("dense", Set.of("units", "bias", "init", "bias_init")),
-            Map.entry("maxpool", Set.of("kernel", "stride", "padding")),
-            Map.entry("avgpool", Set.of("kernel", "stride", "padding", "count_padding")),
+            Map.entry("maxpool", Set.of("kernel", "stride", "padding", "ceil_mode")),
+            Map.entry("avgpool", Set.of("kernel", "stride", "padding", "count_padding", "ceil_mode")),
             Map.entry("globalavgpool", Set.of()),
             Map.entry("batchnorm", Set.of("epsilon", "momentum")),
             Map.entry("lrn", Set.of("size", "alpha", "beta", "k")),
@@ -91,12 +91,13 @@ public final class NetworkSpecs {
                     init(p.get("bias_init")));
             case "maxpool" -> {
                 int kernel = f.required("kernel");
-                yield new LayerSpec.MaxPool(kernel, f.integer("stride", kernel), f.integer("padding", 0));
+                yield new LayerSpec.MaxPool(kernel, f.integer("stride", kernel), f.integer("padding", 0),
+                        f.bool("ceil_mode", false));
             }
             case "avgpool" -> {
                 int kernel = f.required("kernel");
                 yield new LayerSpec.AvgPool(kernel, f.integer("stride", kernel), f.integer("padding", 0),
-                        f.bool("count_padding", true));
+                        f.bool("count_padding", true), f.bool("ceil_mode", false));
             }
             case "globalavgpool" -> new LayerSpec.GlobalAvgPool();
             case "batchnorm" -> new LayerSpec.BatchNorm(f.number("epsilon", 1e-5f), f.number("momentum", 0.1f));

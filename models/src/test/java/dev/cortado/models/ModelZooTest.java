@@ -41,7 +41,8 @@ class ModelZooTest {
      * Reference counts: LeNet-5 and the MLP by hand (weights + biases), AlexNet from Caffe's
      * bvlc_alexnet, VGG A–E from torchvision's vgg11…vgg19 (A-LRN adds no parameters, C adds its 1×1
      * convolutions), ResNet-18/34/50 from torchvision, ResNet-20/56 from He et al. 2015 (option A
-     * shortcuts, so the identity paths add none).
+     * shortcuts, so the identity paths add none), GoogLeNet from torchvision's googlenet without its
+     * auxiliary classifiers ({@code aux_logits=False}).
      */
     static Stream<Arguments> references() {
         return Stream.of(
@@ -51,7 +52,7 @@ class ModelZooTest {
                 Arguments.of("vgg16", 138_357_544L), Arguments.of("vgg19", 143_667_240L),
                 Arguments.of("resnet18", 11_689_512L), Arguments.of("resnet34", 21_797_672L),
                 Arguments.of("resnet50", 25_557_032L), Arguments.of("resnet20", 269_722L),
-                Arguments.of("resnet56", 853_018L));
+                Arguments.of("resnet56", 853_018L), Arguments.of("googlenet", 6_624_904L));
     }
 
     @Test

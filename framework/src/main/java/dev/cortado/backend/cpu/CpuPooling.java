@@ -13,7 +13,9 @@ import java.util.Arrays;
  * Max and average pooling on NCHW tensors, one (sample, channel) plane per task. A window covers
  * rows {@code oy·S − P ... oy·S − P + F − 1}; cells outside the input are padding, which max pooling
  * never selects and average pooling counts in the divisor only in {@link PoolMode#AVERAGE_INCLUDE_PADDING}
- * (cuDNN's two average modes). Max pooling routes each gradient to the first maximum of its window in
+ * (cuDNN's two average modes). In ceil mode the last window may overhang the input's right or bottom
+ * edge; it is clipped like padding ({@link Pool2dSpec} keeps average pooling that counts padding from
+ * reaching past the padded input). Max pooling routes each gradient to the first maximum of its window in
  * row-major order, found again from x, so ties go where cuDNN sends them.
  */
 final class CpuPooling implements PoolingOps {

@@ -12,7 +12,16 @@ import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.tensor.Tensor;
 import jcuda.jcudnn.JCudnn;
 
-/** Max and average pooling through cuDNN; its output size rounds down, as {@link Pool2dSpec} does. */
+/**
+ * Max and average pooling through cuDNN. The output size is {@link Pool2dSpec#outputShape}'s, given
+ * to cuDNN as y's descriptor: cuDNN's pooling descriptor has no rounding mode (its
+ * {@code cudnnGetPooling2dForwardOutputDim} rounds down), but forward and backward take the output
+ * size from y and clip each window to the input, the same as padding that max pooling never selects.
+ * That is how ceil-mode pooling has long run on cuDNN (Caffe's CuDNNPoolingLayer with Caffe's
+ * rounded-up sizes, cudnn.torch's {@code :ceil()}). Average pooling that counts padding divides by
+ * F_h·F_w, which is right only for windows inside the padded input; {@link Pool2dSpec} refuses the
+ * ceil-mode geometries where a window reaches past it, so both backends compute the same numbers.
+ */
 final class CudnnPooling implements PoolingOps {
     private final CudaContext ctx;
 

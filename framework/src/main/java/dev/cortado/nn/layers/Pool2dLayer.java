@@ -18,6 +18,22 @@ public class Pool2dLayer extends SingleInputLayer {
         outputShape(List.of(inputShape));
     }
 
+    /** {@code geometry}, after checking that its mode is one of {@code modes}. */
+    static Pool2dSpec requireMode(Pool2dSpec geometry, PoolMode... modes) {
+        for (PoolMode m : modes) {
+            if (geometry.mode() == m) {
+                return geometry;
+            }
+        }
+        throw new IllegalArgumentException("pooling mode " + geometry.mode() + " where " + List.of(modes)
+                + " is expected");
+    }
+
+    /** The window geometry, as the backend receives it. */
+    public Pool2dSpec geometry() {
+        return geometry;
+    }
+
     @Override
     public String type() {
         return geometry.mode() == PoolMode.MAX ? "MaxPool2d" : "AvgPool2d";
