@@ -1,5 +1,6 @@
 package dev.cortado.cli;
 
+import dev.cortado.backend.cpu.CpuOptions;
 import dev.cortado.backend.Backends;
 import dev.cortado.backend.cuda.DeviceReport;
 import java.io.PrintWriter;
@@ -52,7 +53,7 @@ final class DevicesCommand implements Callable<Integer> {
 
     /** The preferred float vector width of the Vector API in bits, or 0 when the module is not resolved. */
     static int vectorBits() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!CpuOptions.vectorApiResolved()) {
             return 0;
         }
         try {
