@@ -35,7 +35,6 @@ public final class DataLoader implements Closeable {
     private static final Logger LOG = LogManager.getLogger(DataLoader.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** Separates the augmentation streams from the shuffle stream of the same seed. */
-    private static final long AUGMENT_STREAM = 0x5DEECE66DL;
     private static final long POLL_MS = 50;
 
     private final Dataset dataset;
@@ -244,7 +243,7 @@ public final class DataLoader implements Closeable {
     }
 
     private long augmentationSeed(int epoch, int sampleIndex) {
-        return CounterRng.hash(CounterRng.hash(seed ^ AUGMENT_STREAM, epoch), sampleIndex);
+        return CounterRng.hash(CounterRng.hash(seed ^ CounterRng.STREAM_SALT, epoch), sampleIndex);
     }
 
     /** The background thread's work, from one start position until stopped. */

@@ -189,7 +189,7 @@ public final class Trainer implements AutoCloseable {
 
     /** SplitMix64 of (seed, iteration): a fresh, reproducible dropout stream per iteration. */
     static long dropoutSeed(long seed, long iteration) {
-        return dev.cortado.backend.CounterRng.hash(seed ^ 0x5DEECE66DL, iteration);
+        return dev.cortado.backend.CounterRng.hash(seed ^ dev.cortado.backend.CounterRng.STREAM_SALT, iteration);
     }
 
     /** Evaluates the current weights on the validation data. */
