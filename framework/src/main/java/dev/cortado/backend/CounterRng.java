@@ -9,9 +9,9 @@ package dev.cortado.backend;
 public final class CounterRng {
     /**
      * Mixed into the run's seed before a stream of draws is derived from it (dropout masks per
-     * iteration, augmentations per sample), so those streams never coincide with the weights'
-     * initializer, which hashes the seed itself. Any fixed odd constant would do; this is
-     * java.util.Random's multiplier.
+     * iteration, augmentations per sample), so that those streams stay apart from the weights'
+     * initializer, which hashes the unsalted seed with each parameter's name. Any fixed constant
+     * would do; this is java.util.Random's multiplier.
      */
     public static final long STREAM_SALT = 0x5DEECE66DL;
 
