@@ -58,4 +58,31 @@ class ReliabilityCommandTest {
         CliRunner r = CliRunner.run("evaluate", "--checkpoint", checkpoint.toString(), "--data", data.toString());
         assertUsageError(r, checkpoint.toString(), "tensor '" + victim + "' is corrupted", "CRC-32C");
     }
+
+    @Test
+    void trainingAModelThatCannotFitStopsBeforeAllocatingWithTheNumbers() throws IOException {
+        // Before the memory plan this ended in "unexpected error: java.lang.IllegalStateException: shape
+        // [...] has 3456000000000 elements, more than a host array holds", exit 1.
+        Path config = tmp.resolve("huge.yaml");
+        Files.writeString(config, """
+                input: [1, 28, 28]
+                layers:
+                  - {type: conv, name: conv, out: 60000, kernel: 3, padding: 1}
+                  - {type: flatten, name: flat}
+                  - {type: dense, name: fc, units: 100000}
+                  - {type: dense, name: out, units: 10}
+                """);
+        Path run = tmp.resolve("run");
+        CliRunner r = CliRunner.run("train", "--model", config.toString(), "--data", TinyData.idx(tmp.resolve("idx"), 40)
+                .toString(), "--epochs", "1", "--backend", "cpu", "--checkpoint-dir", run.toString());
+        assertUsageError(r, "training at batch size 64 needs ", " bytes)", "but the Java heap has ",
+                "parameter 'fc.weight' alone has 4,704,000,000,000 elements", "even a batch of 1 does not fit");
+    }
+
+    @Test
+    void theSummaryShowsTheTrainingMemory() {
+        CliRunner r = CliRunner.run("summary", "--model", "lenet5");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Training memory at batch 64 with adam: "), r.out());
+    }
 }
