@@ -34,29 +34,33 @@ public final class Evaluator {
              DeviceBatch device = new DeviceBatch(backend)) {
             Tensor predicted = null;
             float[] predictedHost = new float[0];
-            for (Batch batch : loader.epoch()) {
-                device.upload(batch);
-                Tensor logits = network.forward(device.images(), Mode.EVAL);
-                int n = batch.size();
-                lossSum += (double) backend.losses().softmaxCrossEntropy(logits, device.labels(), 0f, null) * n;
-                top1 += backend.tensors().topKCorrect(logits, device.labels(), 1);
-                top5 += backend.tensors().topKCorrect(logits, device.labels(), k5);
-                if (predicted == null || predicted.shape().batch() != n) {
-                    if (predicted != null) {
-                        predicted.close();
+            try {
+                for (Batch batch : loader.epoch()) {
+                    device.upload(batch);
+                    Tensor logits = network.forward(device.images(), Mode.EVAL);
+                    int n = batch.size();
+                    lossSum += (double) backend.losses().softmaxCrossEntropy(logits, device.labels(), 0f, null) * n;
+                    top1 += backend.tensors().topKCorrect(logits, device.labels(), 1);
+                    top5 += backend.tensors().topKCorrect(logits, device.labels(), k5);
+                    if (predicted == null || predicted.shape().batch() != n) {
+                        if (predicted != null) {
+                            predicted.close();
+                        }
+                        predicted = backend.allocate(Shape.of(n));
+                        predictedHost = new float[n];
                     }
-                    predicted = backend.allocate(Shape.of(n));
-                    predictedHost = new float[n];
+                    backend.tensors().argmax(logits, predicted);
+                    backend.tensors().copyToHost(predicted, predictedHost);
+                    float[] labels = batch.labels();
+                    for (int i = 0; i < n; i++) {
+                        confusion[(int) labels[i]][(int) predictedHost[i]]++;
+                    }
                 }
-                backend.tensors().argmax(logits, predicted);
-                backend.tensors().copyToHost(predicted, predictedHost);
-                float[] labels = batch.labels();
-                for (int i = 0; i < n; i++) {
-                    confusion[(int) labels[i]][(int) predictedHost[i]]++;
+            } finally {
+                // Also when a batch fails to load or the forward pass throws: the pool must get it back.
+                if (predicted != null) {
+                    predicted.close();
                 }
-            }
-            if (predicted != null) {
-                predicted.close();
             }
         }
         int samples = data.size();
