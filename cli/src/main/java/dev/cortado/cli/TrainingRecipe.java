@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,7 +86,8 @@ final class TrainingRecipe implements OptionLayers.Layer {
                 throw new ConfigException(source, 0, "not a text file; a recipe is a UTF-8 YAML file of flag names "
                         + "and values, e.g. 'epochs: 10'");
             }
-            throw e;
+            // Limits without a position: too many aliases, a document past the size limit.
+            throw new ConfigException(source, 0, "not valid YAML: " + e.getMessage());
         }
         Map<String, NodeTuple> entries = new LinkedHashMap<>();
         if (root == null) {
@@ -127,7 +129,12 @@ final class TrainingRecipe implements OptionLayers.Layer {
 
     /** Paths a recipe file names are read from the recipe's folder, as a config's includes would be. */
     private Object relativeToRecipe(String key, String value) {
-        Path p = Path.of(value);
+        Path p;
+        try {
+            p = Path.of(value);
+        } catch (InvalidPathException e) {
+            throw error(key, "not a valid path: " + e.getMessage());
+        }
         if (p.isAbsolute()) {
             return value;
         }
