@@ -79,11 +79,14 @@ class FailedRunCleanupTest {
                 .filter(t -> t.isAlive() && t.getName().startsWith("cortado-")).count();
     }
 
-    /** ParallelLoop's workers end shortly after their backend closes: wait for them, within bounds. */
-    private static long cortadoThreadsSettled(long expected) throws InterruptedException {
+    /**
+     * The cortado threads alive once at most {@code limit} remain, waiting up to 5 s for them to end:
+     * ParallelLoop's workers end shortly after their backend closes, not within close().
+     */
+    private static long cortadoThreadsAtMost(long limit) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         long n = cortadoThreads();
-        while (n != expected && System.nanoTime() < deadline) {
+        while (n > limit && System.nanoTime() < deadline) {
             Thread.sleep(10);
             n = cortadoThreads();
         }
@@ -97,7 +100,8 @@ class FailedRunCleanupTest {
      */
     private static void failTwice(Class<? extends Throwable> expected, Function<Network, Trainer> run,
                                   Supplier<String> what) throws InterruptedException {
-        long before = cortadoThreadsSettled(0);
+        // Other test classes may keep a shared backend's workers alive: count relative to them.
+        long before = cortadoThreads();
         for (int attempt = 0; attempt < 2; attempt++) {
             CpuBackend cpu = new CpuBackend(2);
             try {
@@ -108,7 +112,7 @@ class FailedRunCleanupTest {
             } finally {
                 cpu.close();
             }
-            assertEquals(before, cortadoThreadsSettled(before), what.get() + ": threads left running: "
+            assertTrue(cortadoThreadsAtMost(before) <= before, what.get() + ": threads left running: "
                     + Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                     .filter(n -> n.startsWith("cortado-")).toList());
         }
