@@ -6,6 +6,7 @@ import dev.cortado.checkpoint.CheckpointFormatException;
 import dev.cortado.data.DatasetFormatException;
 import dev.cortado.data.DatasetReadException;
 import dev.cortado.models.ConfigException;
+import dev.cortado.nn.InsufficientMemoryException;
 import dev.cortado.tensor.ShapeMismatchException;
 import dev.cortado.train.DivergenceException;
 import java.io.IOException;
@@ -44,7 +45,8 @@ public final class ExitCodes {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof ConfigException || t instanceof DatasetFormatException || t instanceof DatasetReadException
                     || t instanceof CheckpointFormatException || t instanceof BackendUnavailableException
-                    || t instanceof UserInputException || t instanceof ShapeMismatchException) {
+                    || t instanceof UserInputException || t instanceof ShapeMismatchException
+                    || t instanceof InsufficientMemoryException) {
                 return new Classified(USAGE, t.getMessage(), t);
             }
             if (t instanceof NoSuchFileException e) {

@@ -173,7 +173,11 @@ final class OptionLayers {
             };
         }
         if (type == Path.class) {
-            return Path.of(text);
+            try {
+                return Path.of(text);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw layer.error(key, "not a valid path: " + e.getMessage());
+            }
         }
         if (type == String.class) {
             return text;

@@ -3,9 +3,12 @@ package dev.cortado.cli;
 import dev.cortado.backend.cpu.CpuBackend;
 import dev.cortado.models.ModelConfig;
 import dev.cortado.models.NetworkSpecs;
+import dev.cortado.nn.MemoryPlan;
 import dev.cortado.nn.Network;
 import dev.cortado.nn.NetworkSummary;
 import dev.cortado.train.ClassifierHead;
+import dev.cortado.optim.OptimizerType;
+import dev.cortado.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code cortado summary}: the layer table of a model, with parameters and FLOPs. */
 @Command(name = "summary", sortOptions = false, mixinStandardHelpOptions = true,
-        description = "Print a model's layers, output shapes, parameters and FLOPs.")
+        description = "Print a model's layers, output shapes, parameters and FLOPs, and the memory training it needs.")
 final class SummaryCommand implements Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(SummaryCommand.class);
 
@@ -47,9 +50,13 @@ final class SummaryCommand implements Callable<Integer> {
             if (head != null) {
                 LOG.warn("model {}: {}; 'cortado train' refuses it as it is", config.name(), head);
             }
+            // At cortado train's defaults; the plan's threads are this machine's, as the CPU backend's default.
+            MemoryPlan plan = MemoryPlan.of(network.spec(), TrainingConfig.DEFAULT_BATCH_SIZE, OptimizerType.ADAM);
             if (!json) {
                 spec.commandLine().getOut().print(config.name() + (config.description().isEmpty() ? ""
-                        : ": " + config.description()) + System.lineSeparator() + s);
+                        : ": " + config.description()) + System.lineSeparator() + s
+                        + "Training memory at batch " + plan.batchSize() + " with adam: " + MemoryPlan.bytes(plan.totalBytes())
+                        + " (" + plan + ")" + System.lineSeparator());
                 spec.commandLine().getOut().flush();
                 return ExitCodes.OK;
             }
@@ -59,6 +66,7 @@ final class SummaryCommand implements Callable<Integer> {
             m.put("parameters", s.totalParameters());
             m.put("buffer_values", s.bufferValues());
             m.put("flops", s.totalFlops());
+            m.put("training_memory_bytes", plan.totalBytes());
             List<Map<String, Object>> layers = new ArrayList<>();
             for (NetworkSummary.Row r : s.rows()) {
                 Map<String, Object> l = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import dev.cortado.data.RandomRotation;
 import dev.cortado.data.SampleShape;
 import dev.cortado.models.NetworkSpecs;
 import dev.cortado.models.PretrainedWeights;
+import dev.cortado.nn.MemoryPlan;
 import dev.cortado.nn.Network;
 import dev.cortado.optim.GradientClipping;
 import dev.cortado.optim.OptimizerSpec;
@@ -265,7 +266,7 @@ final class TrainCommand implements Callable<Integer> {
         Path runDir = runDirectory(modelName);
 
         try (Backend device = backend.open();
-             Network network = Network.build(NetworkSpecs.from(inputs.model()), device, seed)) {
+             Network network = Network.build(MemoryPlan.checked(NetworkSpecs.from(inputs.model()), config.batchSize(), config.optimizer().type(), device), device, seed)) {
             checkModel(inputs, network);
             if (initWeights != null) {
                 PretrainedWeights.load(initWeights, network, model.model);

@@ -10,6 +10,7 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -77,6 +79,9 @@ final class TrainingRecipe implements OptionLayers.Layer {
         } catch (MarkedYAMLException e) {
             throw new ConfigException(source, e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1,
                     "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            // Limits without a position: too many aliases, a document past the size limit.
+            throw new ConfigException(source, 0, "not valid YAML: " + e.getMessage());
         }
         Map<String, NodeTuple> entries = new LinkedHashMap<>();
         if (root == null) {
@@ -118,7 +123,12 @@ final class TrainingRecipe implements OptionLayers.Layer {
 
     /** Paths a recipe file names are read from the recipe's folder, as a config's includes would be. */
     private Object relativeToRecipe(String key, String value) {
-        Path p = Path.of(value);
+        Path p;
+        try {
+            p = Path.of(value);
+        } catch (InvalidPathException e) {
+            throw error(key, "not a valid path: " + e.getMessage());
+        }
         if (p.isAbsolute()) {
             return value;
         }

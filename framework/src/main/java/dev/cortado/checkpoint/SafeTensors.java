@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.zip.CRC32C;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -36,11 +37,21 @@ import org.apache.logging.log4j.Logger;
  * every field is validated and a bad file raises a {@link CheckpointFormatException} naming the
  * file and the problem. Writes are atomic: a temporary file in the same folder, forced to disk,
  * then renamed over the target.
+ *
+ * <p>Integrity: the writer records a CRC-32C of each tensor's bytes in one metadata entry,
+ * {@value #CHECKSUMS_KEY}, whose string value is a JSON object {@code {"name": "8 hex digits", ...}}
+ * (metadata values must be strings for other readers). Every {@link #read} recomputes them and a
+ * mismatch fails naming the first tensor, in header order, whose bytes changed: the disk or a copy
+ * flipped a bit that the format's structural checks cannot see. Files without the entry (older
+ * Cortado files, numpy's or PyTorch's) load unverified. The entry is the format's, not the caller's:
+ * {@link SafeTensorsFile#metadata()} and {@link SafeTensorsHeader#metadata()} leave it out.
  */
 public final class SafeTensors {
     private static final Logger LOG = LogManager.getLogger(SafeTensors.class);
 
     public static final String METADATA_KEY = "__metadata__";
+    /** The metadata entry holding each tensor's CRC-32C (Castagnoli, as java.util.zip.CRC32C computes it). */
+    public static final String CHECKSUMS_KEY = "cortado.crc32c";
     /** The reference implementation's bound on the header, which keeps a corrupt length from exhausting memory. */
     static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     /** Tensor bytes are converted and written through a buffer of this size. */
@@ -120,14 +131,18 @@ public final class SafeTensors {
     /** The JSON header, space-padded to a multiple of 8 bytes so the data section starts aligned. */
     static byte[] header(Map<String, TensorData> tensors, Map<String, String> metadata) {
         Map<String, Object> json = new LinkedHashMap<>();
-        if (!metadata.isEmpty()) {
-            for (Map.Entry<String, String> e : metadata.entrySet()) {
-                if (e.getKey() == null || e.getValue() == null) {
-                    throw new IllegalArgumentException("safetensors metadata: null key or value in " + metadata);
-                }
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                throw new IllegalArgumentException("safetensors metadata: null key or value in " + metadata);
             }
-            json.put(METADATA_KEY, new LinkedHashMap<>(metadata));
+            if (e.getKey().equals(CHECKSUMS_KEY)) {
+                throw new IllegalArgumentException("safetensors metadata: '" + CHECKSUMS_KEY
+                        + "' is written by SafeTensors itself");
+            }
         }
+        Map<String, Object> withChecksums = new LinkedHashMap<>(metadata);
+        withChecksums.put(CHECKSUMS_KEY, Json.write(checksums(tensors)));
+        json.put(METADATA_KEY, withChecksums);
         long offset = 0;
         for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
             String name = e.getKey();
@@ -157,8 +172,37 @@ public final class SafeTensors {
         return header;
     }
 
+    /** Each tensor's CRC-32C over its little-endian bytes, by name, as 8 lower-case hex digits. */
+    private static Map<String, Object> checksums(Map<String, TensorData> tensors) {
+        Map<String, Object> crcs = new LinkedHashMap<>();
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                continue; // reported with its name by the tensor entries below
+            }
+            float[] data = e.getValue().data();
+            CRC32C crc = new CRC32C();
+            int done = 0;
+            while (done < data.length) {
+                int n = Math.min(data.length - done, CHUNK_BYTES / Float.BYTES);
+                chunk.clear();
+                chunk.asFloatBuffer().put(data, done, n);
+                chunk.limit(n * Float.BYTES);
+                crc.update(chunk);
+                done += n;
+            }
+            crcs.put(e.getKey(), hex(crc.getValue()));
+        }
+        return crcs;
+    }
+
+    private static String hex(long crc) {
+        return String.format("%08x", crc);
+    }
+
     /**
-     * Reads and validates a whole file; tensors come back in header order, as float32. A tensor of an
+     * Reads and validates a whole file, verifying its checksums if it has them; tensors come back in header
+     * order, as float32. A tensor of an
      * integer or boolean type is an error here; {@link #read(Path, Predicate)} can leave it out.
      */
     public static SafeTensorsFile read(Path file) throws IOException {
@@ -173,7 +217,12 @@ public final class SafeTensors {
     public static SafeTensorsFile read(Path file, Predicate<String> wanted) throws IOException {
         try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = header(fc, file);
+            if (h.checksums == null) {
+                LOG.debug("{} records no tensor checksums (an older Cortado file, or another tool's); loading it"
+                        + " unverified", file);
+            }
             Map<String, TensorData> tensors = new LinkedHashMap<>();
+            CRC32C crc = new CRC32C();
             for (Entry e : h.entries) {
                 if (!wanted.test(e.name)) {
                     continue;
@@ -183,7 +232,17 @@ public final class SafeTensors {
                             + "; only floating-point tensors " + SafeTensorsDtype.floatingNames() + " can be loaded");
                 }
                 float[] data = new float[Math.toIntExact(e.shape.size())];
-                readFloats(fc, h.dataStart + e.begin, e.dtype, data, file);
+                crc.reset();
+                readFloats(fc, h.dataStart + e.begin, e.dtype, data, file, crc);
+                if (h.checksums != null) {
+                    String recorded = h.checksums.get(e.name);
+                    String actual = hex(crc.getValue());
+                    if (!recorded.equals(actual)) {
+                        throw new CheckpointFormatException(file, "tensor '" + e.name + "' is corrupted: the CRC-32C"
+                                + " of its " + (e.end - e.begin) + " bytes is " + actual + " but the file records "
+                                + recorded + "; restore the file from a copy or use another checkpoint");
+                    }
+                }
                 tensors.put(e.name, new TensorData(e.shape, data));
             }
             return new SafeTensorsFile(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(h.metadata));
@@ -239,7 +298,9 @@ public final class SafeTensors {
     private record Entry(String name, SafeTensorsDtype dtype, Shape shape, long begin, long end) {
     }
 
-    private record Header(List<Entry> entries, Map<String, String> metadata, long dataStart) {
+    /** {@code checksums} is null for a file that records none. */
+    private record Header(List<Entry> entries, Map<String, String> metadata, Map<String, String> checksums,
+                          long dataStart) {
     }
 
     private static Header validate(Map<?, ?> header, long dataStart, long dataLength, Path file) throws CheckpointFormatException {
@@ -283,7 +344,47 @@ public final class SafeTensors {
             throw new CheckpointFormatException(file, "the file holds " + dataLength + " data bytes but tensors cover only "
                     + expected);
         }
-        return new Header(entries, metadata, dataStart);
+        String recorded = metadata.remove(CHECKSUMS_KEY);
+        Map<String, String> checksums = recorded == null ? null : checksums(recorded, entries, file);
+        return new Header(entries, metadata, checksums, dataStart);
+    }
+
+    /** The checksum entry, which must give 8 hex digits for exactly the file's tensors. */
+    private static Map<String, String> checksums(String recorded, List<Entry> entries, Path file)
+            throws CheckpointFormatException {
+        String where = "metadata '" + CHECKSUMS_KEY + "'";
+        Object parsed;
+        try {
+            parsed = Json.parse(recorded);
+        } catch (IllegalArgumentException ex) {
+            throw new CheckpointFormatException(file, where + " is not valid JSON: " + ex.getMessage(), ex);
+        }
+        if (!(parsed instanceof Map<?, ?> map)) {
+            throw new CheckpointFormatException(file, where + " is not a JSON object of tensor checksums");
+        }
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getValue() instanceof String v) || !v.matches("[0-9a-f]{8}")) {
+                throw new CheckpointFormatException(file, where + " gives tensor '" + e.getKey() + "' the checksum "
+                        + e.getValue() + ", not 8 lower-case hex digits");
+            }
+            checksums.put((String) e.getKey(), v);
+        }
+        for (Entry e : entries) {
+            if (!checksums.containsKey(e.name)) {
+                throw new CheckpointFormatException(file, where + " has no checksum for tensor '" + e.name
+                        + "'; the header was edited after the file was written");
+            }
+        }
+        if (checksums.size() != entries.size()) {
+            for (String name : checksums.keySet()) {
+                if (entries.stream().noneMatch(e -> e.name.equals(name))) {
+                    throw new CheckpointFormatException(file, where + " lists tensor '" + name
+                            + "', which the file does not hold; the header was edited after the file was written");
+                }
+            }
+        }
+        return checksums;
     }
 
     private static Entry entry(String name, Object value, Path file) throws CheckpointFormatException {
@@ -365,10 +466,12 @@ public final class SafeTensors {
         return b.flip();
     }
 
-    private static void readFloats(FileChannel fc, long position, SafeTensorsDtype dtype, float[] out, Path file)
-            throws IOException {
+    /** Reads {@code out.length} values of {@code dtype} at {@code position} as floats, feeding their bytes to {@code crc}. */
+    private static void readFloats(FileChannel fc, long position, SafeTensorsDtype dtype, float[] out, Path file,
+                                   CRC32C crc) throws IOException {
         int width = dtype.bytes;
-        ByteBuffer chunk = ByteBuffer.allocate(Math.min(CHUNK_BYTES, out.length * width)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, (long) out.length * width))
+                .order(ByteOrder.LITTLE_ENDIAN);
         int done = 0;
         while (done < out.length) {
             int n = Math.min(out.length - done, chunk.capacity() / width);
@@ -380,6 +483,7 @@ public final class SafeTensors {
                 }
             }
             chunk.flip();
+            crc.update(chunk.duplicate());
             dtype.decode(chunk, out, done, n);
             done += n;
         }

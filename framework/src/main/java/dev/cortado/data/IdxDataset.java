@@ -62,6 +62,11 @@ public final class IdxDataset {
         if (height == 0 || width == 0) {
             throw new DatasetFormatException(images, "declares empty " + height + "×" + width + " images");
         }
+        // Also bounds the image size by the file's: a header of no images may claim any size.
+        if (count == 0) {
+            throw new DatasetFormatException(images, "holds no images (its header declares 0 of " + height + "×" + width
+                    + ")");
+        }
         byte[] labelBytes = labelFile.data();
         int numClasses = MNIST_CLASSES;
         for (int i = 0; i < count; i++) {

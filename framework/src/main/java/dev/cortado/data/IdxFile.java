@@ -74,11 +74,12 @@ public final class IdxFile {
                     throw new DatasetFormatException(file, "header declares negative dimension " + dims[d]
                             + "; the file is corrupted");
                 }
+                // Checked at each step: the product of four int dimensions can wrap past a long.
                 length *= dims[d];
-            }
-            if (length > Integer.MAX_VALUE - 8) {
-                throw new DatasetFormatException(file, "header declares " + Arrays.toString(dims) + " = " + length
-                        + " bytes, more than one array can hold");
+                if (length > Integer.MAX_VALUE - 8) {
+                    throw new DatasetFormatException(file, "header declares " + Arrays.toString(dims)
+                            + ", more bytes than one array can hold");
+                }
             }
             byte[] data = in.readNBytes((int) length);
             if (data.length < length) {

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Images in one subfolder per class ({@code root/cat/001.png}, {@code root/dog/a.jpg}, ...): class
@@ -22,6 +25,12 @@ import javax.imageio.ImageIO;
  */
 public final class ImageFolderDataset implements Dataset {
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
+    /**
+     * The most pixels an image may declare: 2²⁵ (about 5800×5800), 128 MiB as the decoder's ARGB
+     * raster. A header is read before any pixel, so a file claiming a gigapixel fails here instead of
+     * exhausting the heap: a few kilobytes of PNG can honestly hold any size.
+     */
+    static final long MAX_PIXELS = 1L << 25;
 
     private final Path root;
     private final SampleShape shape;
@@ -228,21 +237,51 @@ public final class ImageFolderDataset implements Dataset {
     @Override
     public int read(int index, float[] dst, int offset) {
         Path file = files.get(index);
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new DatasetReadException(file + ": cannot be decoded (" + e.getMessage() + ")", e);
-        }
-        if (image == null) {
-            throw new DatasetReadException(file + ": no ImageIO reader recognises this file; convert it to PNG or JPEG",
-                    null);
-        }
+        BufferedImage image = decode(file);
         SampleShape nativeShape = new SampleShape(shape.channels(), image.getHeight(), image.getWidth());
         float[] pixels = toChannels(image, shape.channels());
         Bilinear.resize(pixels, 0, nativeShape, 0, 0, nativeShape.height(), nativeShape.width(), dst, offset, shape.height(),
                 shape.width());
         return labels[index];
+    }
+
+    /**
+     * Decodes the first image of {@code file}, checking its declared size before any pixel is read.
+     * Every failure is a {@link DatasetReadException} naming the file: ImageIO's decoders report
+     * malformed data with unchecked exceptions of many kinds as well as IOException.
+     */
+    static BufferedImage decode(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new DatasetReadException(file + ": no ImageIO reader recognises this file; convert it to PNG or"
+                        + " JPEG", null);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width < 1 || height < 1 || width * height > MAX_PIXELS) {
+                    throw new DatasetReadException(file + ": declares a " + width + "×" + height + " image; images"
+                            + " must have between 1 and " + MAX_PIXELS + " pixels", null);
+                }
+                BufferedImage image = reader.read(0);
+                if (image.getWidth() != width || image.getHeight() != height) {
+                    throw new DatasetReadException(file + ": decodes to " + image.getWidth() + "×" + image.getHeight()
+                            + " but declares " + width + "×" + height, null);
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DatasetReadException d) {
+                throw d;
+            }
+            throw new DatasetReadException(file + ": cannot be decoded ("
+                    + (e instanceof IOException ? e.getMessage() : e.toString()) + ")", e);
+        }
     }
 
     /**

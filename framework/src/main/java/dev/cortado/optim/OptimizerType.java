@@ -26,6 +26,20 @@ public enum OptimizerType {
         return configName;
     }
 
+    /**
+     * Tensors of state the optimizer keeps per parameter, each the parameter's shape: none for SGD,
+     * the velocity for momentum and Nesterov, Σg² for AdaGrad, E[g²] for RMSProp, E[g²] and E[Δ²] for
+     * AdaDelta, m and v for Adam and AdamW. Memory planning reads it before any optimizer exists;
+     * OptimizerTest ties it to the state each {@link Optimizer} really allocates.
+     */
+    public int stateTensorsPerParameter() {
+        return switch (this) {
+            case SGD -> 0;
+            case MOMENTUM, NESTEROV, ADAGRAD, RMSPROP -> 1;
+            case ADADELTA, ADAM, ADAMW -> 2;
+        };
+    }
+
     /** Case-insensitive; an unknown name lists the known ones. */
     public static OptimizerType parse(String name) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);

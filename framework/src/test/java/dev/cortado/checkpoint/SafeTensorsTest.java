@@ -72,14 +72,74 @@ class SafeTensorsTest {
         Path file = dir.resolve("tiny.safetensors");
         SafeTensors.write(file, Map.of("a", new TensorData(Shape.of(2), new float[] {1f, -2f})), Map.of());
 
-        String json = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
-        assertEquals(54, json.length());
-        ByteBuffer expected = ByteBuffer.allocate(8 + 56 + 8).order(ByteOrder.LITTLE_ENDIAN);
-        expected.putLong(56);                                     // header length, padded from 54 to 56
-        expected.put((json + "  ").getBytes(StandardCharsets.US_ASCII));
+        // aa36f2c9: CRC-32C of the 8 data bytes, from a bitwise reference (reflected polynomial 0x82F63B78).
+        String json = "{\"__metadata__\":{\"cortado.crc32c\":\"{\\\"a\\\":\\\"aa36f2c9\\\"}\"},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+        assertEquals(111, json.length());
+        ByteBuffer expected = ByteBuffer.allocate(8 + 112 + 8).order(ByteOrder.LITTLE_ENDIAN);
+        expected.putLong(112);                                    // header length, padded from 111 to 112
+        expected.put((json + " ").getBytes(StandardCharsets.US_ASCII));
         expected.put(new byte[] {0x00, 0x00, (byte) 0x80, 0x3f}); // 1.0f little-endian
         expected.put(new byte[] {0x00, 0x00, 0x00, (byte) 0xc0}); // -2.0f little-endian
         assertArrayEquals(expected.array(), Files.readAllBytes(file));
+    }
+
+    @Test
+    void oneFlippedBitInATensorsDataFailsTheLoadNamingThatTensor() throws IOException {
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        tensors.put("conv1.weight", new TensorData(Shape.of(3), new float[] {1f, 2f, 3f}));
+        tensors.put("fc.bias", new TensorData(Shape.of(2), new float[] {4f, 5f}));
+        tensors.put("fc.weight", new TensorData(Shape.of(2), new float[] {6f, 7f}));
+        Path file = dir.resolve("flip.safetensors");
+        SafeTensors.write(file, tensors, Map.of("epoch", "3"));
+        byte[] clean = Files.readAllBytes(file);
+        long dataStart = 8 + ByteBuffer.wrap(clean).order(ByteOrder.LITTLE_ENDIAN).getLong();
+
+        // Every bit of fc.bias's 8 bytes, which lie after conv1.weight's 12: each flip is caught and named.
+        for (int bit = 0; bit < 64; bit++) {
+            byte[] bytes = clean.clone();
+            bytes[(int) dataStart + 12 + bit / 8] ^= (byte) (1 << (bit % 8));
+            Files.write(file, bytes);
+            assertProblem(file, "tensor 'fc.bias' is corrupted: the CRC-32C of its 8 bytes is ");
+        }
+        // Two tensors damaged: the first in header order is named.
+        byte[] bytes = clean.clone();
+        bytes[(int) dataStart + 12] ^= 1;
+        bytes[(int) dataStart + 1] ^= 1;
+        Files.write(file, bytes);
+        assertProblem(file, "tensor 'conv1.weight' is corrupted");
+
+        Files.write(file, clean);
+        SafeTensorsFile read = SafeTensors.read(file);
+        assertEquals(Map.of("epoch", "3"), read.metadata(), "the checksum entry is the format's, not the caller's");
+        assertEquals(Map.of("epoch", "3"), SafeTensors.readHeader(file).metadata());
+    }
+
+    @Test
+    void aFileWithoutChecksumsStillLoads() throws IOException {
+        // As numpy's or PyTorch's safetensors writers produce it: no checksum entry, so nothing to verify.
+        Path file = file("plain", "{\"__metadata__\":{\"format\":\"pt\"}," + entry("w", "[2]", 0, 8) + "}", floats(1f, 2f));
+        assertArrayEquals(new float[] {1f, 2f}, SafeTensors.read(file).tensors().get("w").data());
+    }
+
+    @Test
+    void aChecksumEntryThatDoesNotMatchTheTensorsIsReported() throws IOException {
+        assertProblem(file("notjson", "{\"__metadata__\":{\"cortado.crc32c\":\"{\"}," + entry("w", "[1]", 0, 4) + "}",
+                floats(1f)), "metadata 'cortado.crc32c' is not valid JSON");
+        assertProblem(file("missing", "{\"__metadata__\":{\"cortado.crc32c\":\"{}\"}," + entry("w", "[1]", 0, 4) + "}",
+                floats(1f)), "metadata 'cortado.crc32c' has no checksum for tensor 'w'");
+        assertProblem(file("extra", "{\"__metadata__\":{\"cortado.crc32c\":\"{\\\"w\\\":\\\"00000000\\\","
+                + "\\\"v\\\":\\\"00000000\\\"}\"}," + entry("w", "[1]", 0, 4) + "}", floats(1f)),
+                "lists tensor 'v', which the file does not hold");
+        assertProblem(file("badhex", "{\"__metadata__\":{\"cortado.crc32c\":\"{\\\"w\\\":\\\"xyz\\\"}\"},"
+                + entry("w", "[1]", 0, 4) + "}", floats(1f)), "gives tensor 'w' the checksum xyz, not 8 lower-case hex digits");
+    }
+
+    @Test
+    void theChecksumEntryIsReservedForTheWriter() {
+        Map<String, TensorData> t = Map.of("w", new TensorData(Shape.of(1), new float[] {1f}));
+        assertThrows(IllegalArgumentException.class,
+                () -> SafeTensors.write(dir.resolve("x"), t, Map.of(SafeTensors.CHECKSUMS_KEY, "{}")));
     }
 
     @Test

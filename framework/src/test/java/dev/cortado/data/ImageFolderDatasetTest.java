@@ -143,6 +143,20 @@ class ImageFolderDatasetTest {
     }
 
     @Test
+    void anImageDeclaringMorePixelsThanTheLimitIsRefusedBeforeDecoding() throws IOException {
+        // A 68-byte PNG whose header declares 100000×100000 pixels: 40 GB as a raster, refused from the header.
+        Path huge = dir.resolve("c/huge.png");
+        Files.createDirectories(huge.getParent());
+        try (var in = getClass().getResourceAsStream("DatasetReadersFuzzTestInputs/imageDecoding/png-declaring-ten-gigapixels.png")) {
+            Files.write(huge, in.readAllBytes());
+        }
+        writeGray(dir.resolve("d/good.png"), new int[][] {{1}});
+        ImageFolderDataset d = ImageFolderDataset.open(dir, new SampleShape(3, 4, 4));
+        DatasetReadException e = assertThrows(DatasetReadException.class, () -> d.read(0, new float[48], 0));
+        assertTrue(e.getMessage().startsWith(huge + ": declares a 100000×100000 image"), e.getMessage());
+    }
+
+    @Test
     void folderWithoutClassSubfoldersIsRejected() {
         DatasetFormatException e = assertThrows(DatasetFormatException.class,
                 () -> ImageFolderDataset.open(dir, new SampleShape(1, 2, 2)));

@@ -287,6 +287,20 @@ class OptimizerTest {
                 Parameter.withoutDecay("conv1.bias", b.upload(Shape.of(2), 0.05f, -0.05f), b.upload(Shape.of(2), 1f, -3f)));
     }
 
+    @org.junit.jupiter.api.Test
+    void eachTypeKeepsAsManyStateTensorsPerParameterAsItsTypeDeclares() {
+        // Memory planning reads OptimizerType.stateTensorsPerParameter before any optimizer exists.
+        try (Backend b = new dev.cortado.backend.cpu.CpuBackend(1)) {
+            for (OptimizerType type : OptimizerType.values()) {
+                List<Parameter> params = twoParameters(b);
+                try (Optimizer o = Optimizer.create(OptimizerSpec.defaults(type), b)) {
+                    o.step(params, 0.01f);
+                    assertEquals(type.stateTensorsPerParameter() * params.size(), o.state().size(), type.toString());
+                }
+            }
+        }
+    }
+
     private static void assertMessage(String expected, Runnable r) {
         assertEquals(expected, assertThrows(IllegalArgumentException.class, r::run).getMessage());
     }

@@ -59,18 +59,25 @@ public final class ConfigNode {
         return new ConfigException(source, line(), "key '" + key + "': " + message);
     }
 
+    /** How many variables may stand for one another before a value: more means a cycle ($a: $b, $b: $a). */
+    private static final int MAX_INDIRECTIONS = 64;
+
     /** This node, or the node its {@code $variable} stands for. */
     private ConfigNode resolved() {
-        if (node instanceof ScalarNode s && s.getValue().startsWith("$")) {
+        ConfigNode r = this;
+        for (int hops = 0; r.node instanceof ScalarNode s && s.getValue().startsWith("$"); hops++) {
             String name = s.getValue().substring(1);
-            ConfigNode value = scope == null ? null : scope.lookup(name);
-            if (value == null) {
-                throw error("variable $" + name + " is not defined here"
-                        + (scope == null ? "" : "; defined: " + scope.names()));
+            if (hops == MAX_INDIRECTIONS) {
+                throw error("variable $" + name + " refers to itself through other variables; give it a value");
             }
-            return value.resolved();
+            ConfigNode value = r.scope == null ? null : r.scope.lookup(name);
+            if (value == null) {
+                throw r.error("variable $" + name + " is not defined here"
+                        + (r.scope == null ? "" : "; defined: " + r.scope.names()));
+            }
+            r = value;
         }
-        return this;
+        return r;
     }
 
     public boolean isMapping() {
@@ -136,6 +143,15 @@ public final class ConfigNode {
         String v = string();
         try {
             return Integer.parseInt(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw error("expected a whole number, got '" + v + "'");
+        }
+    }
+
+    public long longInteger() {
+        String v = string();
+        try {
+            return Long.parseLong(v.replace("_", ""));
         } catch (NumberFormatException e) {
             throw error("expected a whole number, got '" + v + "'");
         }

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -29,6 +30,11 @@ public final class ModelConfigParser {
     private static final Set<String> BLOCK_KEYS = Set.of("params", "layers");
     private static final Set<String> REPEAT_KEYS = Set.of("type", "name", "block", "first_block", "times", "with",
             "first", "when");
+    /**
+     * The most layers a config may expand to: ResNet-152 has about 500, so this only stops a repeat
+     * count that would otherwise run out of memory or time.
+     */
+    static final int MAX_LAYERS = 100_000;
     /** Keys every layer may have besides its type's own. */
     public static final Set<String> COMMON_KEYS = Set.of("type", "name", "inputs", "when");
 
@@ -50,6 +56,9 @@ public final class ModelConfigParser {
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
             throw new ConfigException(source, line, "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            // Limits without a position: too many aliases, a document past the size limit, bytes that are not UTF-8.
+            throw new ConfigException(source, 0, "not valid YAML: " + e.getMessage());
         }
         if (root == null) {
             throw new ConfigException(source, 0, "the file is empty; a model config needs 'input' and 'layers'");
@@ -88,7 +97,7 @@ public final class ModelConfigParser {
 
         String name = keys.containsKey("model") ? keys.get("model").string() : source;
         String description = keys.containsKey("description") ? keys.get("description").string() : "";
-        long reference = keys.containsKey("parameters") ? Long.parseLong(keys.get("parameters").string().replace("_", "")) : 0;
+        long reference = keys.containsKey("parameters") ? keys.get("parameters").in(fileScope).longInteger() : 0;
         return new ModelConfig(name, description, source, List.copyOf(input), List.copyOf(expansion.out), declared,
                 reference);
     }
@@ -123,7 +132,9 @@ public final class ModelConfigParser {
                 String shortName = e.containsKey("name") ? e.get("name").string() : autoName(prefix, type);
                 String full = prefix + shortName;
                 if (local.containsKey(shortName)) {
-                    throw e.get("name").error("layer name '" + shortName + "' is used twice");
+                    throw e.containsKey("name") ? e.get("name").error("layer name '" + shortName + "' is used twice")
+                            : layer.error("this unnamed layer's automatic name '" + shortName + "' is already a"
+                                    + " layer's name; give it a 'name'");
                 }
                 List<String> inputs = new ArrayList<>();
                 if (e.containsKey("inputs")) {
@@ -144,6 +155,10 @@ public final class ModelConfigParser {
                 }
                 Map<String, ConfigNode> params = new LinkedHashMap<>(e);
                 COMMON_KEYS.forEach(params::remove);
+                if (out.size() == MAX_LAYERS) {
+                    throw layer.error("the config expands to more than " + MAX_LAYERS + " layers; check the 'times'"
+                            + " of its repeats");
+                }
                 out.add(new LayerEntry(type, full, List.copyOf(inputs), params, layer));
                 local.put(shortName, full);
                 previous = full;
@@ -167,10 +182,17 @@ public final class ModelConfigParser {
             Map<String, ConfigNode> with = e.containsKey("with") ? e.get("with").entries() : Map.of();
             Map<String, ConfigNode> first = e.containsKey("first") ? e.get("first").entries() : Map.of();
             int times = e.get("times").positiveInteger();
+            if (times > MAX_LAYERS) {
+                throw e.get("times").error("repeats a block " + times + " times; a model has at most " + MAX_LAYERS
+                        + " layers");
+            }
             String name = e.get("name").string();
             for (int i = 0; i < times; i++) {
                 ConfigNode current = i == 0 ? firstBlock : block;
                 Map<String, ConfigNode> body = current.entries(BLOCK_KEYS);
+                if (!body.containsKey("layers")) {
+                    throw current.error("a block needs 'layers'");
+                }
                 List<String> params = new ArrayList<>();
                 if (body.containsKey("params")) {
                     for (ConfigNode p : body.get("params").elements()) {
