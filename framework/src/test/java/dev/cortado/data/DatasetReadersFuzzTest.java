@@ -98,6 +98,12 @@ class DatasetReadersFuzzTest {
 
     private static List<ImageFolderDataset> imageFolders() throws IOException {
         if (folders == null) {
+            // A second class, since one class is no classification problem; "other" sorts after "class",
+            // so sample 0 is still the fuzzed image.
+            Path other = IMAGE_ROOT.resolve("other").resolve("ok.png");
+            Files.createDirectories(other.getParent());
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                    "png", other.toFile());
             folders = List.of(ImageFolderDataset.open(IMAGE_ROOT, new SampleShape(3, 8, 8)),
                     ImageFolderDataset.open(IMAGE_ROOT, new SampleShape(1, 8, 8)));
         }
