@@ -85,16 +85,7 @@ public final class SafeTensors {
                 writeFully(out, ByteBuffer.wrap(header));
                 ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 for (TensorData t : tensors.values()) {
-                    float[] data = t.data();
-                    int done = 0;
-                    while (done < data.length) {
-                        int n = Math.min(data.length - done, CHUNK_BYTES / Float.BYTES);
-                        chunk.clear();
-                        chunk.asFloatBuffer().put(data, done, n);
-                        chunk.limit(n * Float.BYTES);
-                        writeFully(out, chunk);
-                        done += n;
-                    }
+                    littleEndianChunks(t.data(), chunk, bytes -> writeFully(out, bytes));
                 }
                 fc.force(true);
             }
@@ -111,6 +102,25 @@ public final class SafeTensors {
         }
         syncDirectory(dir);
         LOG.debug("wrote {} tensors to {}", tensors.size(), target);
+    }
+
+    /** What is done with each chunk of a tensor's bytes: written, or fed to a checksum. */
+    @FunctionalInterface
+    private interface ChunkSink {
+        void accept(ByteBuffer bytes) throws IOException;
+    }
+
+    /** {@code data} as little-endian float32 bytes, in chunks of {@code chunk}'s capacity, the format's layout. */
+    private static void littleEndianChunks(float[] data, ByteBuffer chunk, ChunkSink sink) throws IOException {
+        int done = 0;
+        while (done < data.length) {
+            int n = Math.min(data.length - done, chunk.capacity() / Float.BYTES);
+            chunk.clear();
+            chunk.asFloatBuffer().put(data, done, n);
+            chunk.limit(n * Float.BYTES);
+            sink.accept(chunk);
+            done += n;
+        }
     }
 
     private static void writeFully(WritableByteChannel out, ByteBuffer b) throws IOException {
@@ -180,16 +190,11 @@ public final class SafeTensors {
             if (e.getKey() == null || e.getValue() == null) {
                 continue; // reported with its name by the tensor entries below
             }
-            float[] data = e.getValue().data();
             CRC32C crc = new CRC32C();
-            int done = 0;
-            while (done < data.length) {
-                int n = Math.min(data.length - done, CHUNK_BYTES / Float.BYTES);
-                chunk.clear();
-                chunk.asFloatBuffer().put(data, done, n);
-                chunk.limit(n * Float.BYTES);
-                crc.update(chunk);
-                done += n;
+            try {
+                littleEndianChunks(e.getValue().data(), chunk, crc::update);
+            } catch (IOException impossible) {
+                throw new java.io.UncheckedIOException(impossible);
             }
             crcs.put(e.getKey(), hex(crc.getValue()));
         }
