@@ -6,6 +6,7 @@ import dev.cortado.data.Batch;
 import dev.cortado.data.DataLoader;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.LoaderPosition;
+import dev.cortado.data.Normalize;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Network;
 import dev.cortado.nn.Parameter;
@@ -51,6 +52,7 @@ public final class Trainer implements AutoCloseable {
     private final DeviceBatch batch;
     private final ReusableTensor logitsGradient;
     private final Map<String, String> extraMetadata;
+    private final ModelDescription description;
     private long seed;
     private LoaderPosition position = LoaderPosition.START;
     private long iteration;
@@ -69,6 +71,8 @@ public final class Trainer implements AutoCloseable {
         this.evalTransform = b.evalTransform;
         this.listeners = List.copyOf(b.listeners);
         this.extraMetadata = Map.copyOf(b.extraMetadata);
+        this.description = new ModelDescription(network.spec(), b.normalize,
+                b.classNames != null ? b.classNames : trainData.classNames());
         this.seed = config.seed();
         this.optimizer = Optimizer.create(config.optimizer(), backend);
         this.schedule = config.schedule().build(config.optimizer().learningRate());
@@ -243,6 +247,11 @@ public final class Trainer implements AutoCloseable {
         return extraMetadata;
     }
 
+    /** What every checkpoint records about the model: architecture, normalization, class names. */
+    public ModelDescription description() {
+        return description;
+    }
+
     /** The listeners' state to save with the training state (see {@link TrainingListener#checkpointState()}). */
     Map<String, String> listenerState() {
         Map<String, String> state = new LinkedHashMap<>();
@@ -301,6 +310,8 @@ public final class Trainer implements AutoCloseable {
         private AugmentationPipeline evalTransform = AugmentationPipeline.identity();
         private final List<TrainingListener> listeners = new ArrayList<>();
         private final Map<String, String> extraMetadata = new LinkedHashMap<>();
+        private Normalize normalize;
+        private List<String> classNames;
 
         private Builder(Network network, Dataset trainData) {
             this.network = network;
@@ -332,6 +343,21 @@ public final class Trainer implements AutoCloseable {
         /** Per-sample transforms of validation data: normalization only, as a rule. */
         public Builder evalTransform(AugmentationPipeline v) {
             evalTransform = v;
+            return this;
+        }
+
+        /**
+         * The normalization the transforms apply to inputs, recorded in checkpoints so that inference
+         * prepares images the same way. Unset: inputs are used as they are.
+         */
+        public Builder normalize(Normalize v) {
+            normalize = v;
+            return this;
+        }
+
+        /** The class names recorded in checkpoints; by default the training data's. */
+        public Builder classNames(List<String> v) {
+            classNames = List.copyOf(v);
             return this;
         }
 
