@@ -276,8 +276,9 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Builder builder = Trainer.builder(network, inputs.train()).config(config).modelName(modelName)
                     .validationData(inputs.validation()).trainTransform(trainTransform).evalTransform(evalTransform);
             addListeners(builder, inputs, runDir, saver, epochResults);
-            CheckpointModel.metadata(inputs.modelName(), inputs.variables(), inputs.model(), inputs.normalize(),
-                    inputs.classNames(), inputs.dataDirectory()).forEach(builder::metadata);
+            builder.normalize(inputs.normalize()).classNames(inputs.classNames());
+            CheckpointModel.metadata(inputs.modelName(), inputs.variables(), inputs.dataDirectory())
+                    .forEach(builder::metadata);
             builder.metadata(SavedRunOptions.KEY, SavedRunOptions.metadata(spec, savedKeys()));
             try (Trainer trainer = builder.build()) {
                 progress.started(trainer, saver, runDir);
