@@ -25,6 +25,7 @@ import dev.cortado.train.EpochResult;
 import dev.cortado.train.EvaluationResult;
 import dev.cortado.train.Evaluator;
 import dev.cortado.train.MetricsCsvLog;
+import dev.cortado.train.ProgressDisplay;
 import dev.cortado.train.Trainer;
 import dev.cortado.train.TrainingConfig;
 import dev.cortado.train.TrainingListener;
