@@ -51,6 +51,7 @@ public final class Trainer implements AutoCloseable {
     private final List<Parameter> parameters;
     private final DeviceBatch batch;
     private final ReusableTensor logitsGradient;
+    private final Loss lossFunction;
     private final Map<String, String> extraMetadata;
     private final ModelDescription description;
     private long seed;
@@ -79,6 +80,7 @@ public final class Trainer implements AutoCloseable {
         this.parameters = network.parameters();
         this.batch = new DeviceBatch(backend);
         this.logitsGradient = new ReusableTensor(backend::allocate);
+        this.lossFunction = Loss.create(config.loss(), config.labelSmoothing(), backend);
     }
 
     public static Builder builder(Network network, Dataset trainData) {
@@ -159,8 +161,8 @@ public final class Trainer implements AutoCloseable {
         network.setDropoutSeed(dropoutSeed(seed, iteration));
         Tensor logits = network.forward(device.images(), Mode.TRAIN);
         Tensor dLogits = logitsGradient.get(logits.shape());
-        float loss = backend.losses().softmaxCrossEntropy(logits, device.labels(), config.labelSmoothing(), dLogits);
-        int correct = backend.tensors().topKCorrect(logits, device.labels(), 1);
+        float loss = lossFunction.compute(logits, device.labels(), dLogits);
+        int correct = lossFunction.correct(logits, device.labels());
         float norm = Float.NaN;
         boolean skipped;
         if (!Float.isFinite(loss)) {
@@ -298,6 +300,7 @@ public final class Trainer implements AutoCloseable {
         batch.close();
         optimizer.close();
         logitsGradient.close();
+        lossFunction.close();
     }
 
     public static final class Builder {
