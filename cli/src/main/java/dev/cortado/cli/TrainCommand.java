@@ -24,6 +24,7 @@ import dev.cortado.train.EarlyStopping;
 import dev.cortado.train.EpochResult;
 import dev.cortado.train.EvaluationResult;
 import dev.cortado.train.Evaluator;
+import dev.cortado.train.Loss;
 import dev.cortado.train.MetricsCsvLog;
 import dev.cortado.train.ProgressDisplay;
 import dev.cortado.train.Trainer;
@@ -171,6 +172,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--label-smoothing", paramLabel = "EPS", description = "Label smoothing ε. Default: 0.")
     Double labelSmoothing;
+
+    @Option(names = "--loss", paramLabel = "LOSS", description = "cross-entropy (softmax), bce (sigmoid binary"
+            + " cross-entropy per class, on one-hot targets) or mse (squared error on one-hot targets)."
+            + " Default: cross-entropy.")
+    String loss;
 
     @Mixin
     BackendOptions backend;
@@ -438,6 +444,16 @@ final class TrainCommand implements Callable<Integer> {
         if (labelSmoothing != null && !(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw new UserInputException("--label-smoothing must lie in [0, 1), got " + labelSmoothing);
         }
+        if (loss != null) {
+            try {
+                Loss.Type.parse(loss);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--loss " + e.getMessage().replace("unknown loss ", ""));
+            }
+            if (labelSmoothing != null && labelSmoothing != 0 && Loss.Type.parse(loss) != Loss.Type.SOFTMAX_CROSS_ENTROPY) {
+                throw new UserInputException("--label-smoothing applies to --loss cross-entropy only");
+            }
+        }
         if (earlyStop != null) {
             positive("--early-stop", earlyStop);
         }
@@ -490,6 +506,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (labelSmoothing != null) {
             b.labelSmoothing(labelSmoothing.floatValue());
+        }
+        if (loss != null) {
+            b.loss(Loss.Type.parse(loss));
         }
         if (validateEvery != null) {
             b.validateEvery(validateEvery);
