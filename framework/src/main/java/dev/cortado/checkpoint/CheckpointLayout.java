@@ -28,6 +28,8 @@ public final class CheckpointLayout {
     public static final String NORMALIZE_KEY = "cortado.normalize";
     /** JSON list of the class names, one per output. */
     public static final String CLASS_NAMES_KEY = "cortado.class_names";
+    /** The loss trained with ({@code Loss.Type.shortName()}): how inference turns outputs into probabilities. */
+    public static final String LOSS_KEY = "cortado.loss";
     /** Prefix of optimizer state tensors ("optimizer/conv1.weight.adam_m") and scalar state ("optimizer/steps"). */
     public static final String OPTIMIZER_PREFIX = "optimizer/";
 

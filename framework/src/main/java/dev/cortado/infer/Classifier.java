@@ -6,6 +6,7 @@ import dev.cortado.nn.Mode;
 import dev.cortado.nn.Network;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
+import dev.cortado.train.Loss;
 import dev.cortado.train.ModelDescription;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import java.util.List;
  * }</pre>
  *
  * Inputs are run through the network in batches of at most {@link #batchSize()}. Probabilities are
- * the softmax of the network's outputs.
+ * the softmax of the network's outputs, or for a model trained with binary cross-entropy (multi-label)
+ * each output's sigmoid, a probability per label that need not sum to one.
  */
 public final class Classifier implements AutoCloseable {
     /** Inputs per forward pass when classifying many: enough to keep a GPU busy, small for the CPU's memory. */
@@ -37,9 +39,10 @@ public final class Classifier implements AutoCloseable {
     private final ImagePreprocessing preprocessing;
     private final List<String> classNames;
     private final int batchSize;
+    private final boolean multiLabel;
 
     private Classifier(Network network, boolean ownsNetwork, Normalize normalize, List<String> classNames,
-                       int batchSize) {
+                       int batchSize, boolean multiLabel) {
         if (network.inputShape().rank() != 3) {
             throw new IllegalArgumentException("a classifier of images needs a network of C×H×W inputs, this one"
                     + " takes " + network.inputShape());
@@ -53,6 +56,7 @@ public final class Classifier implements AutoCloseable {
         this.preprocessing = new ImagePreprocessing(in[0], in[1], in[2], normalize);
         this.classNames = List.copyOf(classNames);
         this.batchSize = batchSize;
+        this.multiLabel = multiLabel;
     }
 
     /** The network and its description, both from a checkpoint of {@code Trainer}, on {@code backend}. */
@@ -60,7 +64,8 @@ public final class Classifier implements AutoCloseable {
         ModelDescription d = ModelDescription.read(checkpoint);
         Network network = Network.load(checkpoint, backend);
         try {
-            return new Classifier(network, true, d.normalize(), d.classNames(), DEFAULT_BATCH_SIZE);
+            return new Classifier(network, true, d.normalize(), d.classNames(), DEFAULT_BATCH_SIZE,
+                    d.loss() == Loss.Type.BINARY_CROSS_ENTROPY);
         } catch (RuntimeException e) {
             network.close();
             throw e;
@@ -72,12 +77,12 @@ public final class Classifier implements AutoCloseable {
      * null for inputs in [0, 1], and classes without a name are named by their index.
      */
     public static Classifier of(Network network, Normalize normalize, List<String> classNames) {
-        return new Classifier(network, false, normalize, classNames, DEFAULT_BATCH_SIZE);
+        return new Classifier(network, false, normalize, classNames, DEFAULT_BATCH_SIZE, false);
     }
 
     /** The same classifier with another batch size; the network stays with this one. */
     public Classifier withBatchSize(int n) {
-        return new Classifier(network, false, preprocessing.normalize(), classNames, n);
+        return new Classifier(network, false, preprocessing.normalize(), classNames, n, multiLabel);
     }
 
     public int batchSize() {
@@ -168,7 +173,7 @@ public final class Classifier implements AutoCloseable {
         int classes = logits.length / n;
         List<Prediction> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            double[] p = softmax(logits, i * classes, classes);
+            double[] p = multiLabel ? sigmoid(logits, i * classes, classes) : softmax(logits, i * classes, classes);
             Integer[] order = new Integer[classes];
             for (int c = 0; c < classes; c++) {
                 order[c] = c;
@@ -198,6 +203,15 @@ public final class Classifier implements AutoCloseable {
         }
         for (int i = 0; i < n; i++) {
             p[i] /= sum;
+        }
+        return p;
+    }
+
+    /** σ(z) = 1/(1 + e^(−z)) of each output: independent label probabilities. */
+    static double[] sigmoid(float[] logits, int offset, int n) {
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = 1 / (1 + Math.exp(-logits[offset + i]));
         }
         return p;
     }

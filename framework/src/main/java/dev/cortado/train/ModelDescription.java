@@ -17,14 +17,21 @@ import java.util.Map;
 /**
  * What every checkpoint of {@link Trainer} says about its model besides the weights, so that it can
  * be used with nothing else: the architecture (its input shape included), the normalization its
- * inputs had and the names of its classes. {@code normalize} is null for inputs used as they are.
+ * inputs had, the names of its classes and the loss it was trained with (which says how outputs
+ * become probabilities). {@code normalize} is null for inputs used as they are.
  */
-public record ModelDescription(NetworkSpec network, Normalize normalize, List<String> classNames) {
+public record ModelDescription(NetworkSpec network, Normalize normalize, List<String> classNames, Loss.Type loss) {
     public ModelDescription {
         if (network == null) {
             throw new IllegalArgumentException("a model description needs the network spec");
         }
         classNames = classNames == null ? List.of() : List.copyOf(classNames);
+        loss = loss == null ? Loss.Type.SOFTMAX_CROSS_ENTROPY : loss;
+    }
+
+    /** A model trained with softmax cross-entropy. */
+    public ModelDescription(NetworkSpec network, Normalize normalize, List<String> classNames) {
+        this(network, normalize, classNames, Loss.Type.SOFTMAX_CROSS_ENTROPY);
     }
 
     /** The checkpoint metadata entries of this description. */
@@ -38,6 +45,7 @@ public record ModelDescription(NetworkSpec network, Normalize normalize, List<St
             m.put(CheckpointLayout.NORMALIZE_KEY, Json.write(norm));
         }
         m.put(CheckpointLayout.CLASS_NAMES_KEY, Json.write(classNames));
+        m.put(CheckpointLayout.LOSS_KEY, loss.shortName());
         return m;
     }
 
@@ -71,7 +79,9 @@ public record ModelDescription(NetworkSpec network, Normalize normalize, List<St
                     && Json.parse(meta.get(CheckpointLayout.CLASS_NAMES_KEY)) instanceof List<?> l) {
                 l.forEach(o -> names.add(String.valueOf(o)));
             }
-            return new ModelDescription(spec, normalize, names);
+            Loss.Type loss = meta.containsKey(CheckpointLayout.LOSS_KEY)
+                    ? Loss.Type.parse(meta.get(CheckpointLayout.LOSS_KEY)) : Loss.Type.SOFTMAX_CROSS_ENTROPY;
+            return new ModelDescription(spec, normalize, names, loss);
         } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
             throw new CheckpointFormatException(file, "its model description cannot be read: " + e.getMessage(), e);
         }

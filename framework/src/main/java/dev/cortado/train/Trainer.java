@@ -73,7 +73,7 @@ public final class Trainer implements AutoCloseable {
         this.listeners = List.copyOf(b.listeners);
         this.extraMetadata = Map.copyOf(b.extraMetadata);
         this.description = new ModelDescription(network.spec(), b.normalize,
-                b.classNames != null ? b.classNames : trainData.classNames());
+                b.classNames != null ? b.classNames : trainData.classNames(), config.loss());
         this.seed = config.seed();
         this.optimizer = Optimizer.create(config.optimizer(), backend);
         this.schedule = config.schedule().build(config.optimizer().learningRate());

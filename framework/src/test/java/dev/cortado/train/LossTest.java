@@ -9,6 +9,8 @@ import dev.cortado.backend.cpu.CpuBackend;
 import dev.cortado.data.ByteImageDataset;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.SampleShape;
+import dev.cortado.infer.Classifier;
+import dev.cortado.infer.Prediction;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Network;
 import dev.cortado.nn.NetworkBuilder;
@@ -16,10 +18,12 @@ import dev.cortado.optim.OptimizerSpec;
 import dev.cortado.optim.OptimizerType;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The three losses through the library API: cross-entropy, multi-label BCE and regression MSE. */
 class LossTest {
@@ -145,6 +149,29 @@ class LossTest {
                          .build()) {
                 t.fit();
                 assertTrue(t.lastEpoch().validation().top1() > 0.9, type + ": " + t.lastEpoch());
+            }
+        }
+    }
+
+    /** The checkpoint records the loss, so the classifier of a BCE model gives each label its sigmoid. */
+    @Test
+    void aBinaryCrossEntropyCheckpointClassifiesWithSigmoids(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bce.safetensors");
+        float[] x = new float[64];
+        float[] logits;
+        try (Network net = convnet(4);
+             Trainer t = Trainer.builder(net, Synthetic.bars(64, 1)).config(config(Loss.Type.BINARY_CROSS_ENTROPY)
+                     .toBuilder().epochs(1).build()).build()) {
+            t.fit();
+            t.saveCheckpoint(file);
+            try (Tensor in = CPU.upload(Shape.nchw(1, 1, 8, 8), x)) {
+                logits = CPU.download(net.forward(in, Mode.EVAL));
+            }
+        }
+        assertEquals(Loss.Type.BINARY_CROSS_ENTROPY, ModelDescription.read(file).loss());
+        try (Classifier c = Classifier.load(file, CPU)) {
+            for (Prediction.Label l : c.classify(x).get(0).ranked()) {
+                assertEquals(1 / (1 + Math.exp(-logits[l.index()])), l.probability(), 1e-6, l.toString());
             }
         }
     }
