@@ -8,8 +8,11 @@ import dev.cortado.json.Json;
 import dev.cortado.models.ModelConfig;
 import dev.cortado.models.ModelConfigParser;
 import dev.cortado.models.ModelZoo;
+import dev.cortado.models.NetworkSpecs;
 import dev.cortado.models.TorchvisionMapping;
 import dev.cortado.tensor.Shape;
+import dev.cortado.nn.NetworkSpec;
+import dev.cortado.train.ModelDescription;
 import dev.cortado.train.TrainingCheckpoint;
 import java.io.IOException;
 import java.io.StringReader;
@@ -28,9 +31,12 @@ import java.util.Optional;
  * input shape, the normalization statistics, the class names and the data directory. A torchvision
  * state dict saved as safetensors (no Cortado metadata) is recognized by its tensor names instead:
  * its zoo model at the full input size, as many classes as its classifier has (named by index), and
- * the normalization of torchvision's ImageNet weights. {@code model} is the name to load weights by.
+ * the normalization of torchvision's ImageNet weights. A checkpoint written through the library
+ * (no {@code cli.} keys) is read from the trainer's own {@link ModelDescription}; where both are
+ * present the architecture is the one the trainer recorded. {@code model} is the name to load
+ * weights by.
  */
-record CheckpointModel(String model, ModelConfig config, Normalize normalize, List<String> classNames,
+record CheckpointModel(String model, NetworkSpec network, Normalize normalize, List<String> classNames,
                        String dataDirectory) {
     static final String MODEL = "cli.model";
     static final String MODEL_CONFIG = "cli.model_config";
@@ -40,9 +46,13 @@ record CheckpointModel(String model, ModelConfig config, Normalize normalize, Li
     static final String CLASS_NAMES = "cli.class_names";
     static final String DATA = "cli.data";
 
-    /** The metadata entries for a run of {@code model} (as the user named it) with these settings. */
-    static Map<String, String> metadata(String model, Map<String, String> variables, ModelConfig config,
-                                        Normalize normalize, List<String> classNames, Path data) {
+    /**
+     * The metadata entries for a run of {@code model} (as the user named it) with these variables on
+     * {@code data}. The architecture, input shape, normalization and class names are the trainer's
+     * ({@link ModelDescription}); checkpoints written before it recorded them have them under
+     * {@link #INPUT}, {@link #NORMALIZE} and {@link #CLASS_NAMES}, which {@link #read} still reads.
+     */
+    static Map<String, String> metadata(String model, Map<String, String> variables, Path data) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(MODEL, model);
         String text = ModelOptions.configText(model);
@@ -50,12 +60,6 @@ record CheckpointModel(String model, ModelConfig config, Normalize normalize, Li
             m.put(MODEL_CONFIG, text);
         }
         m.put(VARIABLES, Json.write(variables));
-        m.put(INPUT, Json.write(config.input()));
-        Map<String, Object> norm = new LinkedHashMap<>();
-        norm.put("mean", floats(normalize.mean()));
-        norm.put("std", floats(normalize.std()));
-        m.put(NORMALIZE, Json.write(norm));
-        m.put(CLASS_NAMES, Json.write(classNames));
         m.put(DATA, data.toAbsolutePath().toString());
         return m;
     }
@@ -78,9 +82,19 @@ record CheckpointModel(String model, ModelConfig config, Normalize normalize, Li
         }
         Map<String, String> meta = TrainingCheckpoint.metadata(file);
         String model = meta.get(MODEL);
+        ModelDescription described = ModelDescription.isDescribed(meta) ? ModelDescription.of(file, meta) : null;
+        if (model == null && described != null) {
+            return new CheckpointModel(meta.getOrDefault(CheckpointLayout.MODEL_KEY, "model"), described.network(),
+                    normalizeOrIdentity(described), described.classNames(), null);
+        }
         if (model == null) {
-            throw new UserInputException(file + ": the checkpoint does not say which model it holds (no '" + MODEL
-                    + "' metadata); only checkpoints written by 'cortado train' can be evaluated this way");
+            throw new UserInputException(file + ": the checkpoint says neither which model it holds (no '" + MODEL
+                    + "' metadata) nor its architecture (no '" + CheckpointLayout.NETWORK_KEY + "'); it was written"
+                    + " by an older Cortado through the library and cannot be evaluated this way");
+        }
+        if (described != null) {
+            return new CheckpointModel(model, described.network(), normalizeOrIdentity(described),
+                    described.classNames(), meta.get(DATA));
         }
         Map<String, String> vars = new LinkedHashMap<>();
         object(file, meta, VARIABLES).forEach((k, v) -> vars.put(k, String.valueOf(v)));
@@ -102,7 +116,18 @@ record CheckpointModel(String model, ModelConfig config, Normalize normalize, Li
         for (Object o : list(file, meta, CLASS_NAMES)) {
             names.add(String.valueOf(o));
         }
-        return new CheckpointModel(model, config, normalize, names, meta.get(DATA));
+        return new CheckpointModel(model, NetworkSpecs.from(config), normalize, names, meta.get(DATA));
+    }
+
+    /** Per-channel statistics that leave inputs as they are, for a model trained without normalization. */
+    private static Normalize normalizeOrIdentity(ModelDescription d) {
+        if (d.normalize() != null) {
+            return d.normalize();
+        }
+        int channels = d.network().inputShape().get(0);
+        float[] one = new float[channels];
+        java.util.Arrays.fill(one, 1f);
+        return new Normalize(new float[channels], one);
     }
 
     private static CheckpointModel ofTorchvision(SafeTensorsHeader header, TorchvisionMapping torchvision) {
@@ -119,15 +144,8 @@ record CheckpointModel(String model, ModelConfig config, Normalize normalize, Li
             names.add(Integer.toString(c));
         }
         ModelConfig config = ModelZoo.load(torchvision.model(), Map.of("classes", Integer.toString(classes)));
-        return new CheckpointModel(torchvision.model(), config, torchvision.normalize(), names, null);
-    }
-
-    private static List<Double> floats(float[] v) {
-        List<Double> out = new ArrayList<>();
-        for (float f : v) {
-            out.add((double) f);
-        }
-        return out;
+        return new CheckpointModel(torchvision.model(), NetworkSpecs.from(config), torchvision.normalize(), names,
+                null);
     }
 
     private static float[] toFloats(Object o) {

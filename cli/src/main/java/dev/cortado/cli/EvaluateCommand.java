@@ -8,7 +8,6 @@ import dev.cortado.data.DatasetFormat;
 import dev.cortado.data.ImageFolderDataset;
 import dev.cortado.data.RelabeledDataset;
 import dev.cortado.data.SampleShape;
-import dev.cortado.models.NetworkSpecs;
 import dev.cortado.models.PretrainedWeights;
 import dev.cortado.nn.Network;
 import dev.cortado.train.ClassifierHead;
@@ -79,7 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Dataset test = openTest(dir, format, saved);
         try (Backend device = backend.open();
-             Network network = Network.build(NetworkSpecs.from(saved.config()), device, 0)) {
+             Network network = Network.build(saved.network(), device, 0)) {
             ClassifierHead.requireFits(network, saved.classNames().size());
             PretrainedWeights.load(checkpoint, network, saved.model());
             AugmentationPipeline normalize = AugmentationPipeline.of(saved.normalize());
@@ -125,7 +124,7 @@ final class EvaluateCommand implements Callable<Integer> {
      */
     static Dataset openTest(Path dir, String format, CheckpointModel saved) throws Exception {
         DatasetFormat f = DataDirectory.format(dir, format);
-        List<Integer> in = saved.config().input();
+        List<Integer> in = saved.network().inputShape();
         SampleShape shape = new SampleShape(in.get(0), in.get(1), in.get(2));
         List<String> classes = saved.classNames();
         Dataset test;

@@ -3,7 +3,6 @@ package dev.cortado.cli;
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.cpu.CpuBackend;
 import dev.cortado.json.Json;
-import dev.cortado.models.NetworkSpecs;
 import dev.cortado.models.PretrainedWeights;
 import dev.cortado.nn.Network;
 import dev.cortado.onnx.OnnxExportOptions;
@@ -72,7 +71,7 @@ final class ExportCommand implements Callable<Integer> {
         CheckpointModel saved = CheckpointModel.read(checkpoint);
         options = options.withMetadata(metadata(saved));
         try (Backend cpu = new CpuBackend(Runtime.getRuntime().availableProcessors());
-             Network network = Network.build(NetworkSpecs.from(saved.config()), cpu, 0)) {
+             Network network = Network.build(saved.network(), cpu, 0)) {
             PretrainedWeights.load(checkpoint, network, saved.model());
             OnnxExporter.write(network, options, out);
             String n = batchSize == OnnxExportOptions.DYNAMIC_BATCH ? "N" : Integer.toString(batchSize);
@@ -103,7 +102,7 @@ final class ExportCommand implements Callable<Integer> {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(MODEL, saved.model());
         m.put(INPUT_NAME, OnnxExporter.INPUT);
-        m.put(INPUT_SHAPE, Json.write(saved.config().input()));
+        m.put(INPUT_SHAPE, Json.write(saved.network().inputShape()));
         m.put(NORMALIZE_MEAN, Json.write(doubles(saved.normalize().mean())));
         m.put(NORMALIZE_STD, Json.write(doubles(saved.normalize().std())));
         m.put(CLASS_NAMES, Json.write(saved.classNames()));

@@ -1,11 +1,8 @@
 package dev.cortado.cli;
 
-import dev.cortado.data.DatasetFormatException;
 import dev.cortado.data.IdxFile;
-import dev.cortado.data.ImageFileCheck;
 import dev.cortado.data.Normalize;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
+import dev.cortado.infer.ImagePreprocessing;
 import java.awt.image.BufferedImage;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -15,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import javax.imageio.ImageIO;
 
 /**
  * Images to predict on, as normalized CHW floats of the model's input shape: PNG/JPEG files (resized
@@ -66,67 +62,12 @@ final class ImageInput {
         if (!Files.isRegularFile(file)) {
             throw new UserInputException(file + ": no such image file");
         }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            // ImageIO's message ("Error reading PNG image data") names no file; the check says what is wrong.
-            ImageFileCheck.Problem problem = ImageFileCheck.check(file, true);
-            throw new DatasetFormatException(file, (problem != null ? problem.reason() : "cannot be decoded ("
-                    + e.getMessage() + ")") + "; the file is damaged or truncated: replace it or leave it out", e);
-        }
-        if (img == null) {
-            throw new DatasetFormatException(file, "not an image ImageIO can read, nor an IDX images file; pass PNG or "
-                    + "JPEG files or an IDX file such as t10k-images-idx3-ubyte.gz");
-        }
+        BufferedImage img = ImagePreprocessing.read(file);
         return new Sample(file.toString(), pixels(img, channels, height, width, normalize));
     }
 
-    /**
-     * CHW floats in [0, 1], resized to height×width, then normalized. Grey sources are scaled and read
-     * as grey (converting through sRGB would brighten them); colour sources as RGB, reduced to BT.601
-     * luma for a one-channel model.
-     */
+    /** CHW floats of the model's input, prepared as the library's {@link ImagePreprocessing} does. */
     static float[] pixels(BufferedImage source, int channels, int height, int width, Normalize normalize) {
-        boolean grey = source.getColorModel().getNumComponents() == 1;
-        BufferedImage img = new BufferedImage(width, height, grey ? BufferedImage.TYPE_BYTE_GRAY
-                : BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(source, 0, 0, width, height, null);
-        g.dispose();
-        int plane = height * width;
-        float[] out = new float[channels * plane];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int p = y * width + x;
-                if (grey) {
-                    float v = img.getRaster().getSample(x, y, 0) / 255f;
-                    for (int c = 0; c < channels; c++) {
-                        out[c * plane + p] = v;
-                    }
-                } else {
-                    int rgb = img.getRGB(x, y);
-                    float r = ((rgb >> 16) & 0xFF) / 255f;
-                    float gr = ((rgb >> 8) & 0xFF) / 255f;
-                    float b = (rgb & 0xFF) / 255f;
-                    if (channels == 1) {
-                        out[p] = 0.299f * r + 0.587f * gr + 0.114f * b;
-                    } else {
-                        out[p] = r;
-                        out[plane + p] = gr;
-                        out[2 * plane + p] = b;
-                    }
-                }
-            }
-        }
-        float[] mean = normalize.mean();
-        float[] std = normalize.std();
-        for (int c = 0; c < channels; c++) {
-            for (int p = 0; p < plane; p++) {
-                out[c * plane + p] = (out[c * plane + p] - mean[c]) / std[c];
-            }
-        }
-        return out;
+        return new ImagePreprocessing(channels, height, width, normalize).pixels(source);
     }
 }

@@ -1,12 +1,10 @@
 package dev.cortado.cli;
 
 import dev.cortado.backend.Backend;
-import dev.cortado.models.NetworkSpecs;
+import dev.cortado.infer.Classifier;
+import dev.cortado.infer.Prediction;
 import dev.cortado.models.PretrainedWeights;
-import dev.cortado.nn.Mode;
 import dev.cortado.nn.Network;
-import dev.cortado.tensor.Shape;
-import dev.cortado.tensor.Tensor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new UserInputException("--limit and --top-k must be at least 1");
         }
         CheckpointModel saved = CheckpointModel.read(checkpoint);
-        List<Integer> in = saved.config().input();
+        List<Integer> in = saved.network().inputShape();
         List<ImageInput.Sample> samples = new ArrayList<>();
         for (Path f : files) {
             if (!java.nio.file.Files.isRegularFile(f)) {
@@ -68,42 +66,33 @@ final class PredictCommand implements Callable<Integer> {
                 samples.add(ImageInput.readImage(f, in.get(0), in.get(1), in.get(2), saved.normalize()));
             }
         }
-        List<String> names = saved.classNames();
         List<Map<String, Object>> predictions = new ArrayList<>();
         try (Backend device = backend.open();
-             Network network = Network.build(NetworkSpecs.from(saved.config()), device, 0)) {
+             Network network = Network.build(saved.network(), device, 0)) {
             PretrainedWeights.load(checkpoint, network, saved.model());
-            int n = samples.size();
-            int sampleSize = in.get(0) * in.get(1) * in.get(2);
-            float[] batch = new float[n * sampleSize];
-            for (int i = 0; i < n; i++) {
+            Classifier classifier = Classifier.of(network, saved.normalize(), saved.classNames());
+            int sampleSize = classifier.preprocessing().sampleSize();
+            float[] batch = new float[samples.size() * sampleSize];
+            for (int i = 0; i < samples.size(); i++) {
                 System.arraycopy(samples.get(i).pixels(), 0, batch, i * sampleSize, sampleSize);
             }
-            try (Tensor input = device.upload(Shape.nchw(n, in.get(0), in.get(1), in.get(2)), batch)) {
-                float[] logits = device.download(network.forward(input, Mode.EVAL));
-                int classes = logits.length / n;
-                for (int i = 0; i < n; i++) {
-                    double[] p = softmax(logits, i * classes, classes);
-                    Integer[] order = new Integer[classes];
-                    for (int c = 0; c < classes; c++) {
-                        order[c] = c;
-                    }
-                    java.util.Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("input", samples.get(i).label());
-                    m.put("class", name(names, order[0]));
-                    m.put("index", order[0]);
-                    m.put("probability", p[order[0]]);
-                    List<Map<String, Object>> top = new ArrayList<>();
-                    for (int k = 0; k < Math.min(topK, classes); k++) {
-                        Map<String, Object> t = new LinkedHashMap<>();
-                        t.put("class", name(names, order[k]));
-                        t.put("probability", p[order[k]]);
-                        top.add(t);
-                    }
-                    m.put("top_k", top);
-                    predictions.add(m);
+            List<Prediction> results = classifier.classify(batch);
+            for (int i = 0; i < results.size(); i++) {
+                Prediction p = results.get(i);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("input", samples.get(i).label());
+                m.put("class", p.best().name());
+                m.put("index", p.best().index());
+                m.put("probability", p.best().probability());
+                List<Map<String, Object>> top = new ArrayList<>();
+                for (Prediction.Label l : p.top(topK)) {
+                    Map<String, Object> t = new LinkedHashMap<>();
+                    t.put("class", l.name());
+                    t.put("probability", l.probability());
+                    top.add(t);
                 }
+                m.put("top_k", top);
+                predictions.add(m);
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -123,27 +112,5 @@ final class PredictCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
-    }
-
-    /** Softmax with the maximum subtracted, so that large logits cannot overflow exp. */
-    static double[] softmax(float[] logits, int offset, int n) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, logits[offset + i]);
-        }
-        double sum = 0;
-        double[] p = new double[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = Math.exp(logits[offset + i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < n; i++) {
-            p[i] /= sum;
-        }
-        return p;
-    }
-
-    private static String name(List<String> names, int c) {
-        return c < names.size() ? names.get(c) : Integer.toString(c);
     }
 }

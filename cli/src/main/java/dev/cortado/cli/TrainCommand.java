@@ -25,7 +25,9 @@ import dev.cortado.train.EarlyStopping;
 import dev.cortado.train.EpochResult;
 import dev.cortado.train.EvaluationResult;
 import dev.cortado.train.Evaluator;
+import dev.cortado.train.Loss;
 import dev.cortado.train.MetricsCsvLog;
+import dev.cortado.train.ProgressDisplay;
 import dev.cortado.train.Trainer;
 import dev.cortado.train.TrainingConfig;
 import dev.cortado.train.TrainingListener;
@@ -172,6 +174,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-smoothing", paramLabel = "EPS", description = "Label smoothing ε. Default: 0.")
     Double labelSmoothing;
 
+    @Option(names = "--loss", paramLabel = "LOSS", description = "cross-entropy (softmax), bce (sigmoid binary"
+            + " cross-entropy per class, on one-hot targets) or mse (squared error on one-hot targets)."
+            + " Default: cross-entropy.")
+    String loss;
+
     @Mixin
     BackendOptions backend;
 
@@ -277,8 +284,9 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Builder builder = Trainer.builder(network, inputs.train()).config(config).modelName(modelName)
                     .validationData(inputs.validation()).trainTransform(trainTransform).evalTransform(evalTransform);
             addListeners(builder, inputs, runDir, saver, epochResults);
-            CheckpointModel.metadata(inputs.modelName(), inputs.variables(), inputs.model(), inputs.normalize(),
-                    inputs.classNames(), inputs.dataDirectory()).forEach(builder::metadata);
+            builder.normalize(inputs.normalize()).classNames(inputs.classNames());
+            CheckpointModel.metadata(inputs.modelName(), inputs.variables(), inputs.dataDirectory())
+                    .forEach(builder::metadata);
             builder.metadata(SavedRunOptions.KEY, SavedRunOptions.metadata(spec, savedKeys()));
             try (Trainer trainer = builder.build()) {
                 progress.started(trainer, saver, runDir);
@@ -437,6 +445,16 @@ final class TrainCommand implements Callable<Integer> {
         if (labelSmoothing != null && !(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw new UserInputException("--label-smoothing must lie in [0, 1), got " + labelSmoothing);
         }
+        if (loss != null) {
+            try {
+                Loss.Type.parse(loss);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--loss " + e.getMessage().replace("unknown loss ", ""));
+            }
+            if (labelSmoothing != null && labelSmoothing != 0 && Loss.Type.parse(loss) != Loss.Type.SOFTMAX_CROSS_ENTROPY) {
+                throw new UserInputException("--label-smoothing applies to --loss cross-entropy only");
+            }
+        }
         if (earlyStop != null) {
             positive("--early-stop", earlyStop);
         }
@@ -489,6 +507,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (labelSmoothing != null) {
             b.labelSmoothing(labelSmoothing.floatValue());
+        }
+        if (loss != null) {
+            b.loss(Loss.Type.parse(loss));
         }
         if (validateEvery != null) {
             b.validateEvery(validateEvery);

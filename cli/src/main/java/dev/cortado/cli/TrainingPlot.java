@@ -25,8 +25,11 @@ import org.jfree.data.xy.XYSeriesCollection;
  * every epoch so that it can be watched while the run goes on. The plot is a convenience: when it
  * cannot be drawn (a slim JRE whose font manager lacks libharfbuzz or libfreetype, a full disk) the
  * run warns once and goes on without it, since the metrics CSV holds the same numbers.
+ *
+ * <p>Public so that a program with {@code cortado-cli} on its class path can add it to its own
+ * trainer; it stays out of the framework, which must not depend on JFreeChart.
  */
-final class TrainingPlot implements TrainingListener {
+public final class TrainingPlot implements TrainingListener {
     private static final Logger LOG = LogManager.getLogger(TrainingPlot.class);
 
     /** Renders a chart to a PNG file; a seam so that tests can make drawing fail. */
@@ -46,7 +49,8 @@ final class TrainingPlot implements TrainingListener {
     private final XYSeries trainAccuracy = new XYSeries("training accuracy");
     private final XYSeries validationAccuracy = new XYSeries("validation accuracy");
 
-    TrainingPlot(Path file, String title, Path metrics) {
+    /** A plot written to {@code file}; {@code metrics} is the run's {@link MetricsCsvLog} file, or null. */
+    public TrainingPlot(Path file, String title, Path metrics) {
         this(file, title, metrics, (f, chart) -> ChartUtils.saveChartAsPNG(f.toFile(), chart, 900, 650));
     }
 

@@ -82,6 +82,14 @@ class BadInputTest {
     }
 
     @Test
+    void unknownLossNamesTheThree() throws IOException {
+        assertUsageError(CliRunner.run("train", "--data", tinyIdx().toString(), "--loss", "hinge"), "--loss 'hinge'",
+                "cross-entropy, bce or mse");
+        assertUsageError(CliRunner.run("train", "--data", tinyIdx().toString(), "--loss", "mse", "--label-smoothing",
+                "0.1"), "--label-smoothing applies to --loss cross-entropy only");
+    }
+
+    @Test
     void unknownFlagSuggestsTheRightOne() {
         assertUsageError(CliRunner.run("train", "--epohcs", "3"), "--epohcs", "--epochs");
     }

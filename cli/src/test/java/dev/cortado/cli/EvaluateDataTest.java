@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.checkpoint.CheckpointLayout;
+import dev.cortado.checkpoint.SafeTensors;
+import dev.cortado.checkpoint.SafeTensorsFile;
 import dev.cortado.data.CifarDataset;
 import dev.cortado.json.Json;
 import java.io.IOException;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +71,29 @@ class EvaluateDataTest {
             assertTrue(r.err().contains(f), "stderr should contain '" + f + "':\n" + r.err());
         }
         assertFalse(r.err().contains("\tat "), "no stack trace without --verbose:\n" + r.err());
+    }
+
+    /**
+     * Before the trainer recorded the architecture, {@code cortado train} alone wrote the input shape,
+     * normalization and class names, under {@code cli.} keys; such a checkpoint still evaluates, with
+     * the same scores.
+     */
+    @Test
+    void aCheckpointWithOnlyTheOlderCliKeysEvaluatesTheSame() throws IOException {
+        SafeTensorsFile f = SafeTensors.read(checkpoint);
+        Map<String, String> meta = new LinkedHashMap<>(f.metadata());
+        Map<?, ?> network = (Map<?, ?>) Json.parse(meta.remove(CheckpointLayout.NETWORK_KEY));
+        meta.put(CheckpointModel.INPUT, Json.write(network.get("input")));
+        meta.put(CheckpointModel.NORMALIZE, meta.remove(CheckpointLayout.NORMALIZE_KEY));
+        meta.put(CheckpointModel.CLASS_NAMES, meta.remove(CheckpointLayout.CLASS_NAMES_KEY));
+        Path old = shared.resolve("old-cli.safetensors");
+        SafeTensors.write(old, f.tensors(), meta);
+        Path test = folder.resolve("test");
+        Map<String, Object> now = json(evaluate(test, "--json"));
+        Map<String, Object> before = json(CliRunner.run("evaluate", "--checkpoint", old.toString(), "--data",
+                test.toString(), "--backend", "cpu", "--json"));
+        assertEquals(now.get("test_accuracy"), before.get("test_accuracy"));
+        assertEquals(now.get("test_loss"), before.get("test_loss"));
     }
 
     @Test

@@ -73,6 +73,19 @@ class RunLifecycleTest {
     }
 
     @Test
+    void theLossIsARunSettingThatAResumeKeeps() throws IOException {
+        Path data = TinyData.imageFolder(tmp.resolve("folder"), 3, 16);
+        CliRunner first = CliRunner.run(run(data, "--loss", "bce", "--epochs", "1", "--checkpoint-dir",
+                tmp.resolve("r").toString()));
+        assertEquals(0, first.exitCode(), first.err());
+        String checkpoint = tmp.resolve("r/last.safetensors").toString();
+        CliRunner resumed = CliRunner.run("train", "--resume", checkpoint, "--epochs", "2");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        Map<?, ?> saved = (Map<?, ?>) Json.parse(SafeTensors.read(Path.of(checkpoint)).metadata().get("cli.options"));
+        assertEquals("bce", saved.get("loss"));
+    }
+
+    @Test
     void theBestCheckpointAfterAResumeIsTheBestOfTheWholeRun() throws IOException {
         Path data = TinyData.imageFolder(tmp.resolve("folder"), 3, 32);
         assertEquals(0, CliRunner.run(run(data, "--epochs", "2", "--checkpoint-dir", tmp.resolve("r").toString()))

@@ -73,7 +73,7 @@ class TorchvisionStateDictTest {
             ImageInput.Sample sample = ImageInput.readImage(image, 3, 224, 224, mapping.normalize());
             try (Tensor x = cpu.upload(Shape.nchw(1, 3, 224, 224), sample.pixels())) {
                 float[] logits = cpu.download(network.forward(x, Mode.EVAL));
-                double[] p = PredictCommand.softmax(logits, 0, logits.length);
+                double[] p = dev.cortado.infer.Classifier.softmax(logits, 0, logits.length);
                 int best = 0;
                 for (int c = 1; c < p.length; c++) {
                     best = p[c] > p[best] ? c : best;

@@ -5,6 +5,7 @@ import dev.cortado.backend.cuda.CudaBackend;
 import dev.cortado.backend.cuda.CudaProbe;
 import dev.cortado.backend.cuda.CudnnOptions;
 import dev.cortado.backend.cuda.DeviceReport;
+import dev.cortado.logging.UserNotice;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -53,10 +54,11 @@ public final class Backends {
             case "auto" -> {
                 if (probe.available()) {
                     CudaBackend cuda = CudaBackend.open(probe, 0, options);
-                    LOG.info("backend auto: using {}", cuda);
+                    UserNotice.info(LOG, "backend auto: using " + cuda);
                     yield cuda;
                 }
-                LOG.info("backend auto: using the CPU ({} threads): CUDA is unavailable: {}", cpuThreads, probe.reason());
+                UserNotice.info(LOG, "backend auto: using the CPU (" + cpuThreads + " threads): CUDA is unavailable: "
+                        + probe.reason());
                 yield new CpuBackend(cpuThreads);
             }
             default -> throw new IllegalArgumentException("unknown backend '" + choice + "': use auto, cpu or cuda");

@@ -22,6 +22,14 @@ public final class CheckpointLayout {
     public static final String SCHEDULE_KEY = "cortado.schedule";
     public static final String RNG_KEY = "cortado.rng";
     public static final String LOADER_KEY = "cortado.loader";
+    /** JSON of the network's architecture ({@code NetworkSpecJson}), so the file rebuilds its network alone. */
+    public static final String NETWORK_KEY = "cortado.network";
+    /** JSON {@code {"mean":[...],"std":[...]}}: the per-channel normalization the network's inputs had. */
+    public static final String NORMALIZE_KEY = "cortado.normalize";
+    /** JSON list of the class names, one per output. */
+    public static final String CLASS_NAMES_KEY = "cortado.class_names";
+    /** The loss trained with ({@code Loss.Type.shortName()}): how inference turns outputs into probabilities. */
+    public static final String LOSS_KEY = "cortado.loss";
     /** Prefix of optimizer state tensors ("optimizer/conv1.weight.adam_m") and scalar state ("optimizer/steps"). */
     public static final String OPTIMIZER_PREFIX = "optimizer/";
 

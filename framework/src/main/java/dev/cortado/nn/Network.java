@@ -238,6 +238,17 @@ public final class Network implements AutoCloseable {
         return Shape.of(Arrays.copyOfRange(batched.dims(), 1, batched.rank()));
     }
 
+    /**
+     * Rebuilds the network a checkpoint of {@code Trainer} holds, architecture and weights, from the
+     * file alone; the optimizer state in it is ignored. The caller closes the network.
+     *
+     * @throws dev.cortado.checkpoint.CheckpointFormatException when the file does not record its
+     *         architecture or its tensors do not fit it
+     */
+    public static Network load(java.nio.file.Path file, Backend backend) throws java.io.IOException {
+        return NetworkWeights.load(file, backend);
+    }
+
     public Backend backend() {
         return backend;
     }

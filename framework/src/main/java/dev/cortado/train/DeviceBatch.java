@@ -33,13 +33,28 @@ public final class DeviceBatch implements AutoCloseable {
         backend.tensors().copyFromHost(batch.labels(), 0, currentLabels);
     }
 
+    /**
+     * Copies a batch a program made itself: {@code images} of shape {@code imageShape} (N first) and
+     * {@code targets} of shape {@code targetShape}, {@code [N]} class indices or {@code [N, K]} targets
+     * per output (multi-label, regression; see {@link Loss}). Tensors are reused while the shapes stay.
+     */
+    public void upload(float[] images, Shape imageShape, float[] targets, Shape targetShape) {
+        if (targetShape.dim(0) != imageShape.dim(0)) {
+            throw new IllegalArgumentException("targets " + targetShape + " must have a row per image of " + imageShape);
+        }
+        currentImages = this.images.get(imageShape);
+        currentLabels = labels.get(targetShape);
+        backend.tensors().copyFromHost(images, 0, currentImages);
+        backend.tensors().copyFromHost(targets, 0, currentLabels);
+    }
+
     /** The images of the last upload, {@code [N, C, H, W]}. */
     public Tensor images() {
         requireUploaded();
         return currentImages;
     }
 
-    /** The class index of each image of the last upload, as a float, {@code [N]}. */
+    /** The class index of each image of the last upload, as a float, {@code [N]}; or its targets, {@code [N, K]}. */
     public Tensor labels() {
         requireUploaded();
         return currentLabels;

@@ -6,6 +6,7 @@ import dev.cortado.data.Batch;
 import dev.cortado.data.DataLoader;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.LoaderPosition;
+import dev.cortado.data.Normalize;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Network;
 import dev.cortado.nn.Parameter;
@@ -50,7 +51,9 @@ public final class Trainer implements AutoCloseable {
     private final List<Parameter> parameters;
     private final DeviceBatch batch;
     private final ReusableTensor logitsGradient;
+    private final Loss lossFunction;
     private final Map<String, String> extraMetadata;
+    private final ModelDescription description;
     private long seed;
     private LoaderPosition position = LoaderPosition.START;
     private long iteration;
@@ -69,12 +72,15 @@ public final class Trainer implements AutoCloseable {
         this.evalTransform = b.evalTransform;
         this.listeners = List.copyOf(b.listeners);
         this.extraMetadata = Map.copyOf(b.extraMetadata);
+        this.description = new ModelDescription(network.spec(), b.normalize,
+                b.classNames != null ? b.classNames : trainData.classNames(), config.loss());
         this.seed = config.seed();
         this.optimizer = Optimizer.create(config.optimizer(), backend);
         this.schedule = config.schedule().build(config.optimizer().learningRate());
         this.parameters = network.parameters();
         this.batch = new DeviceBatch(backend);
         this.logitsGradient = new ReusableTensor(backend::allocate);
+        this.lossFunction = Loss.create(config.loss(), config.labelSmoothing(), backend);
     }
 
     public static Builder builder(Network network, Dataset trainData) {
@@ -155,8 +161,8 @@ public final class Trainer implements AutoCloseable {
         network.setDropoutSeed(dropoutSeed(seed, iteration));
         Tensor logits = network.forward(device.images(), Mode.TRAIN);
         Tensor dLogits = logitsGradient.get(logits.shape());
-        float loss = backend.losses().softmaxCrossEntropy(logits, device.labels(), config.labelSmoothing(), dLogits);
-        int correct = backend.tensors().topKCorrect(logits, device.labels(), 1);
+        float loss = lossFunction.compute(logits, device.labels(), dLogits);
+        int correct = lossFunction.correct(logits, device.labels());
         float norm = Float.NaN;
         boolean skipped;
         if (!Float.isFinite(loss)) {
@@ -243,6 +249,11 @@ public final class Trainer implements AutoCloseable {
         return extraMetadata;
     }
 
+    /** What every checkpoint records about the model: architecture, normalization, class names. */
+    public ModelDescription description() {
+        return description;
+    }
+
     /** The listeners' state to save with the training state (see {@link TrainingListener#checkpointState()}). */
     Map<String, String> listenerState() {
         Map<String, String> state = new LinkedHashMap<>();
@@ -289,6 +300,7 @@ public final class Trainer implements AutoCloseable {
         batch.close();
         optimizer.close();
         logitsGradient.close();
+        lossFunction.close();
     }
 
     public static final class Builder {
@@ -301,6 +313,8 @@ public final class Trainer implements AutoCloseable {
         private AugmentationPipeline evalTransform = AugmentationPipeline.identity();
         private final List<TrainingListener> listeners = new ArrayList<>();
         private final Map<String, String> extraMetadata = new LinkedHashMap<>();
+        private Normalize normalize;
+        private List<String> classNames;
 
         private Builder(Network network, Dataset trainData) {
             this.network = network;
@@ -332,6 +346,21 @@ public final class Trainer implements AutoCloseable {
         /** Per-sample transforms of validation data: normalization only, as a rule. */
         public Builder evalTransform(AugmentationPipeline v) {
             evalTransform = v;
+            return this;
+        }
+
+        /**
+         * The normalization the transforms apply to inputs, recorded in checkpoints so that inference
+         * prepares images the same way. Unset: inputs are used as they are.
+         */
+        public Builder normalize(Normalize v) {
+            normalize = v;
+            return this;
+        }
+
+        /** The class names recorded in checkpoints; by default the training data's. */
+        public Builder classNames(List<String> v) {
+            classNames = List.copyOf(v);
             return this;
         }
 

@@ -9,7 +9,7 @@ import dev.cortado.checkpoint.SafeTensorsFile;
 import dev.cortado.checkpoint.TensorData;
 import dev.cortado.data.LoaderPosition;
 import dev.cortado.nn.Network;
-import dev.cortado.nn.Parameter;
+import dev.cortado.nn.NetworkWeights;
 import dev.cortado.optim.OptimizerSpec;
 import dev.cortado.optim.ScheduleSpec;
 import dev.cortado.tensor.Tensor;
@@ -25,7 +25,9 @@ import java.util.Set;
 /**
  * The complete state of a training run in one safetensors file, laid out as
  * {@code docs/checkpoint-format.md} describes: weights, buffers, optimizer state, and as metadata the
- * epoch, iteration, optimizer and schedule, seed and loader position. Written atomically.
+ * epoch, iteration, optimizer and schedule, seed and loader position, and the {@link ModelDescription}
+ * (architecture, normalization, class names) that lets {@code Network.load} rebuild the network from
+ * the file alone. Written atomically.
  */
 public final class TrainingCheckpoint {
     private static final String OPTIMIZER_PREFIX = CheckpointLayout.OPTIMIZER_PREFIX;
@@ -40,7 +42,7 @@ public final class TrainingCheckpoint {
     static void write(Path file, Trainer trainer, long seed) throws IOException {
         Backend backend = trainer.backend();
         Map<String, TensorData> tensors = new LinkedHashMap<>();
-        weights(trainer.network()).forEach((name, t) -> tensors.put(name, download(backend, t)));
+        NetworkWeights.of(trainer.network()).forEach((name, t) -> tensors.put(name, download(backend, t)));
         trainer.optimizer().state().forEach((name, t) -> tensors.put(OPTIMIZER_PREFIX + name, download(backend, t)));
 
         Map<String, String> meta = new LinkedHashMap<>();
@@ -55,6 +57,7 @@ public final class TrainingCheckpoint {
         meta.put(CheckpointLayout.RNG_KEY, Json.write(Map.of("seed", seed)));
         meta.put(CheckpointLayout.LOADER_KEY, Json.write(orderedMap("epoch", p.epoch(), "batch", p.batch(), "seed", seed,
                 "batch_size", trainer.config().batchSize())));
+        meta.putAll(trainer.description().metadata());
         meta.putAll(trainer.extraMetadata());
         trainer.listenerState().forEach(meta::put);
         SafeTensors.write(file, tensors, meta);
@@ -80,7 +83,7 @@ public final class TrainingCheckpoint {
         Map<String, String> optimizerMeta = new HashMap<>();
         Backend backend = trainer.backend();
         try {
-            loadWeights(file, f, trainer.network(), true, Map.of());
+            NetworkWeights.copy(file, f, trainer.network(), true, Map.of());
             for (Map.Entry<String, TensorData> e : f.tensors().entrySet()) {
                 if (e.getKey().startsWith(OPTIMIZER_PREFIX)) {
                     optimizerState.put(e.getKey().substring(OPTIMIZER_PREFIX.length()),
@@ -124,8 +127,8 @@ public final class TrainingCheckpoint {
      */
     public static void loadWeights(Path file, Network network, Map<String, String> sourceNames) throws IOException {
         Set<String> wanted = new HashSet<>();
-        weights(network).keySet().forEach(name -> wanted.add(sourceNames.getOrDefault(name, name)));
-        loadWeights(file, SafeTensors.read(file, wanted::contains), network, false, sourceNames);
+        NetworkWeights.of(network).keySet().forEach(name -> wanted.add(sourceNames.getOrDefault(name, name)));
+        NetworkWeights.copy(file, SafeTensors.read(file, wanted::contains), network, false, sourceNames);
     }
 
     /** The metadata of a checkpoint, after checking its format version. */
@@ -133,51 +136,10 @@ public final class TrainingCheckpoint {
         return open(file).metadata();
     }
 
-    private static void loadWeights(Path file, SafeTensorsFile f, Network network, boolean exact,
-                                    Map<String, String> sourceNames) throws IOException {
-        Map<String, Tensor> targets = weights(network);
-        for (Map.Entry<String, Tensor> e : targets.entrySet()) {
-            String source = sourceNames.getOrDefault(e.getKey(), e.getKey());
-            String described = source.equals(e.getKey()) ? "'" + source + "'"
-                    : "'" + source + "' (this model's '" + e.getKey() + "')";
-            TensorData d = f.tensors().get(source);
-            if (d == null) {
-                throw new CheckpointFormatException(file, "it has no tensor " + described + " that this model needs"
-                        + " (is it a checkpoint of another architecture?)");
-            }
-            if (!d.shape().equals(e.getValue().shape())) {
-                throw new CheckpointFormatException(file, "tensor " + described + " has shape " + d.shape()
-                        + " in the file but " + e.getValue().shape() + " in this model (another architecture,"
-                        + " or another number of classes or input size?)");
-            }
-        }
-        if (exact) {
-            for (String name : f.tensors().keySet()) {
-                if (!name.startsWith(OPTIMIZER_PREFIX) && !targets.containsKey(name)) {
-                    throw new CheckpointFormatException(file, "it holds tensor '" + name + "', which this model does not"
-                            + " have (a checkpoint of another architecture?)");
-                }
-            }
-        }
-        Backend backend = network.backend();
-        targets.forEach((name, t) -> backend.tensors().copyFromHost(
-                f.tensors().get(sourceNames.getOrDefault(name, name)).data(), t));
-    }
-
     private static SafeTensorsFile open(Path file) throws IOException {
         SafeTensorsFile f = SafeTensors.read(file);
         CheckpointLayout.requireSupportedFormat(file, f.metadata());
         return f;
-    }
-
-    /** Parameters and buffers by name, in network order. */
-    private static Map<String, Tensor> weights(Network network) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Parameter p : network.parameters()) {
-            out.put(p.name(), p.value());
-        }
-        out.putAll(network.buffers());
-        return out;
     }
 
     private static TensorData download(Backend backend, Tensor t) {

@@ -12,10 +12,11 @@ import dev.cortado.optim.ScheduleSpec;
  * @param maxIterations         stop after this many iterations even mid-epoch (0: no limit)
  * @param validateEvery         validate also every this many iterations (0: only at the end of each epoch)
  * @param labelSmoothing        ε of the smoothed cross-entropy target (1-ε)·onehot + ε/C
+ * @param loss                  what the trainer minimizes (softmax cross-entropy by default)
  */
 public record TrainingConfig(int epochs, long maxIterations, int batchSize, long seed, OptimizerSpec optimizer,
                              ScheduleSpec schedule, GradientClipping clipping, float labelSmoothing,
-                             long validateEvery, DivergencePolicy onDivergence, boolean dropLast) {
+                             long validateEvery, DivergencePolicy onDivergence, boolean dropLast, Loss.Type loss) {
 
     public static final int DEFAULT_EPOCHS = 5;
     public static final int DEFAULT_BATCH_SIZE = 64;
@@ -33,6 +34,12 @@ public record TrainingConfig(int epochs, long maxIterations, int batchSize, long
         }
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw new IllegalArgumentException("label smoothing must lie in [0, 1), got " + labelSmoothing);
+        }
+        if (loss == null) {
+            throw new IllegalArgumentException("a loss is required (Loss.Type.SOFTMAX_CROSS_ENTROPY by default)");
+        }
+        if (labelSmoothing != 0 && loss != Loss.Type.SOFTMAX_CROSS_ENTROPY) {
+            throw new IllegalArgumentException("label smoothing applies to cross-entropy, not to " + loss.shortName());
         }
         if (validateEvery < 0) {
             throw new IllegalArgumentException("validate-every must be >= 0 (0: each epoch only), got " + validateEvery);
@@ -56,6 +63,7 @@ public record TrainingConfig(int epochs, long maxIterations, int batchSize, long
         b.validateEvery = validateEvery;
         b.onDivergence = onDivergence;
         b.dropLast = dropLast;
+        b.loss = loss;
         return b;
     }
 
@@ -71,6 +79,7 @@ public record TrainingConfig(int epochs, long maxIterations, int batchSize, long
         private long validateEvery;
         private DivergencePolicy onDivergence = DivergencePolicy.STOP;
         private boolean dropLast;
+        private Loss.Type loss = Loss.Type.SOFTMAX_CROSS_ENTROPY;
 
         public Builder epochs(int v) {
             epochs = v;
@@ -127,9 +136,14 @@ public record TrainingConfig(int epochs, long maxIterations, int batchSize, long
             return this;
         }
 
+        public Builder loss(Loss.Type v) {
+            loss = v;
+            return this;
+        }
+
         public TrainingConfig build() {
             return new TrainingConfig(epochs, maxIterations, batchSize, seed, optimizer, schedule, clipping,
-                    labelSmoothing, validateEvery, onDivergence, dropLast);
+                    labelSmoothing, validateEvery, onDivergence, dropLast, loss);
         }
     }
 }

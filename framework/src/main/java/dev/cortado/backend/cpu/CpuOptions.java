@@ -1,5 +1,6 @@
 package dev.cortado.backend.cpu;
 
+import dev.cortado.logging.UserNotice;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
@@ -127,7 +128,7 @@ public record CpuOptions(int threads, Kernels kernels, CpuConvThresholds convThr
                         VectorMicroKernel.lanes(), VectorMicroKernel.MR, VectorMicroKernel.NR);
                 return Kernels.VECTOR;
             }
-            LOG.warn("CPU backend: module " + VECTOR_MODULE + " is not resolved, so GEMM, convolution, batch norm"
+            UserNotice.warn(LOG, "CPU backend: module " + VECTOR_MODULE + " is not resolved, so GEMM, convolution, batch norm"
                     + " and ReLU run on much slower scalar kernels; start java with --add-modules " + VECTOR_MODULE
                     + " to enable the vector kernels");
             return Kernels.SCALAR;

@@ -1,11 +1,9 @@
-package dev.cortado.cli;
+package dev.cortado.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cortado.train.EpochResult;
-import dev.cortado.train.IterationResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.atomic.AtomicLong;

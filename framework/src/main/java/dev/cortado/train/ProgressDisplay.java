@@ -1,10 +1,5 @@
-package dev.cortado.cli;
+package dev.cortado.train;
 
-import dev.cortado.train.EpochResult;
-import dev.cortado.train.EvaluationResult;
-import dev.cortado.train.IterationResult;
-import dev.cortado.train.Trainer;
-import dev.cortado.train.TrainingListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -12,9 +7,10 @@ import java.util.function.LongSupplier;
 /**
  * The per-epoch progress on stderr: loss, accuracy, images per second and ETA. On a terminal one
  * bar redrawn in place with {@code \r}; otherwise (a log file, CI) a plain line at every tenth of
- * the epoch, with no control codes.
+ * the epoch, with no control codes. {@code cortado train} shows it; a program adds it with
+ * {@code Trainer.builder(...).listener(ProgressDisplay.onStderr())}.
  */
-final class ProgressDisplay implements TrainingListener {
+public final class ProgressDisplay implements TrainingListener {
     private static final int BAR_WIDTH = 24;
     private static final long REDRAW_NANOS = 100_000_000L;
 
@@ -33,10 +29,19 @@ final class ProgressDisplay implements TrainingListener {
     /** When the current epoch began: training start, or the end of the previous epoch (after its validation). */
     private long mark;
 
-    ProgressDisplay(PrintWriter err, boolean interactive, LongSupplier nanoClock) {
+    /**
+     * Progress written to {@code err}; {@code interactive} redraws one bar in place (for a terminal),
+     * and the clock is {@code System::nanoTime} except in tests.
+     */
+    public ProgressDisplay(PrintWriter err, boolean interactive, LongSupplier nanoClock) {
         this.err = err;
         this.interactive = interactive;
         this.clock = nanoClock;
+    }
+
+    /** Progress on stderr, as a bar redrawn in place when the JVM has a console, else as lines. */
+    public static ProgressDisplay onStderr() {
+        return new ProgressDisplay(new PrintWriter(System.err, true), System.console() != null, System::nanoTime);
     }
 
     @Override
