@@ -109,6 +109,25 @@ final class CpuPooling implements PoolingOps {
      * bit for bit.
      */
     private static void maxInside(Window win, float[] x, float[] y, int from, int to) {
+        firstMaxesInside(win, x, null, y, from, to);
+    }
+
+    /**
+     * The backward pass of {@link #maxInside}: each dy goes to the first maximum of its window,
+     * found without branches for 2×2 windows ({@link #firstMaxOfFour}).
+     */
+    private static void routeInside(Window win, float[] x, float[] dy, float[] dx, int from, int to) {
+        Arrays.fill(dx, from * win.inPlane(), to * win.inPlane(), 0f);
+        firstMaxesInside(win, x, dy, dx, from, to);
+    }
+
+    /**
+     * The window walk of {@link #maxInside} and {@link #routeInside}: with {@code dy == null} it writes
+     * out[o] = x[first maximum of window o], otherwise it adds dy[o] to out[first maximum]. The branch
+     * between the two is the same for every window (loop-invariant).
+     */
+    private static void firstMaxesInside(Window win, float[] x, float[] dy, float[] out, int from, int to) {
+        boolean route = dy != null;
         int inW = win.inW();
         int kh = win.kernelH();
         int kw = win.kernelW();
@@ -122,31 +141,12 @@ final class CpuPooling implements PoolingOps {
                     int corner = rowBase + ox * win.strideW();
                     // The 2×2 value comes from the branch-free first maximum, so that a window of
                     // zeros (most of them after a ReLU) needs no scan to pick the sign of its 0.
-                    y[o] = x[twoByTwo ? firstMaxOfFour(x, corner, inW) : firstMax(x, corner, inW, kh, kw)];
-                }
-            }
-        }
-    }
-
-    /**
-     * The backward pass of {@link #maxInside}: each dy goes to the first maximum of its window,
-     * found without branches for 2×2 windows ({@link #firstMaxOfFour}).
-     */
-    private static void routeInside(Window win, float[] x, float[] dy, float[] dx, int from, int to) {
-        int inW = win.inW();
-        int kh = win.kernelH();
-        int kw = win.kernelW();
-        boolean twoByTwo = kh == 2 && kw == 2;
-        Arrays.fill(dx, from * win.inPlane(), to * win.inPlane(), 0f);
-        int o = from * win.outPlane();
-        for (int p = from; p < to; p++) {
-            int in = p * win.inPlane();
-            for (int oy = 0; oy < win.outH(); oy++) {
-                int rowBase = in + oy * win.strideH() * inW;
-                for (int ox = 0; ox < win.outW(); ox++, o++) {
-                    int corner = rowBase + ox * win.strideW();
                     int at = twoByTwo ? firstMaxOfFour(x, corner, inW) : firstMax(x, corner, inW, kh, kw);
-                    dx[at] += dy[o];
+                    if (route) {
+                        out[at] += dy[o];
+                    } else {
+                        out[o] = x[at];
+                    }
                 }
             }
         }
