@@ -211,28 +211,32 @@ final class CpuPooling implements PoolingOps {
      * through clipping, a divisor and a division per output.
      */
     private static void subsample(Window win, float[] x, float[] y, int from, int to) {
-        int o = from * win.outPlane();
-        for (int p = from; p < to; p++) {
-            int in = p * win.inPlane();
-            for (int oy = 0; oy < win.outH(); oy++) {
-                int row = in + oy * win.strideH() * win.inW();
-                for (int ox = 0; ox < win.outW(); ox++) {
-                    y[o++] = x[row + ox * win.strideW()];
-                }
-            }
-        }
+        subsampledCells(win, x, y, false, from, to);
     }
 
     /** The backward pass of {@link #subsample}: each gradient goes back to its cell, every other cell gets 0. */
     private static void scatterSubsampled(Window win, float[] dy, float[] dx, int from, int to) {
         Arrays.fill(dx, from * win.inPlane(), to * win.inPlane(), 0f);
+        subsampledCells(win, dy, dx, true, from, to);
+    }
+
+    /**
+     * The walk of {@link #subsample} and {@link #scatterSubsampled} over the kept cells of planes
+     * [from, to): gathers dst[o] = src[cell], or with {@code scatter} (loop-invariant) dst[cell] = src[o].
+     */
+    private static void subsampledCells(Window win, float[] src, float[] dst, boolean scatter, int from, int to) {
         int o = from * win.outPlane();
         for (int p = from; p < to; p++) {
             int in = p * win.inPlane();
             for (int oy = 0; oy < win.outH(); oy++) {
                 int row = in + oy * win.strideH() * win.inW();
                 for (int ox = 0; ox < win.outW(); ox++) {
-                    dx[row + ox * win.strideW()] = dy[o++];
+                    int cell = row + ox * win.strideW();
+                    if (scatter) {
+                        dst[cell] = src[o++];
+                    } else {
+                        dst[o++] = src[cell];
+                    }
                 }
             }
         }
