@@ -65,41 +65,9 @@ final class CpuBatchNorm {
                     if (vectorSums) {
                         // shift is a value of x, so the float cast is exact.
                         VectorPlaneSums.shifted(xs, base, spatial, (float) shift, acc, 3 * c + 1, lanes);
-                        continue;
+                    } else {
+                        shiftedSums(xs, base, spatial, shift, acc, 3 * c + 1);
                     }
-                    // Four interleaved partial sums: one running sum would wait on the previous
-                    // addition's latency at every element. Their order is fixed, so still deterministic.
-                    double s0 = 0;
-                    double s1 = 0;
-                    double s2 = 0;
-                    double s3 = 0;
-                    double q0 = 0;
-                    double q1 = 0;
-                    double q2 = 0;
-                    double q3 = 0;
-                    int k = base;
-                    int end = base + spatial;
-                    for (; k + 4 <= end; k += 4) {
-                        double d0 = xs[k] - shift;
-                        double d1 = xs[k + 1] - shift;
-                        double d2 = xs[k + 2] - shift;
-                        double d3 = xs[k + 3] - shift;
-                        s0 += d0;
-                        s1 += d1;
-                        s2 += d2;
-                        s3 += d3;
-                        q0 += d0 * d0;
-                        q1 += d1 * d1;
-                        q2 += d2 * d2;
-                        q3 += d3 * d3;
-                    }
-                    for (; k < end; k++) {
-                        double d = xs[k] - shift;
-                        s0 += d;
-                        q0 += d * d;
-                    }
-                    acc[3 * c + 1] += (s0 + s1) + (s2 + s3);
-                    acc[3 * c + 2] += (q0 + q1) + (q2 + q3);
                 }
             }
             for (int c = c0; c < c1; c++) {
@@ -180,35 +148,9 @@ final class CpuBatchNorm {
                     float mean = sMean[c];
                     if (vectorSums) {
                         VectorPlaneSums.gradient(dys, xs, base, spatial, mean, acc, 2 * c, lanes);
-                        continue;
+                    } else {
+                        gradientSums(dys, xs, base, spatial, mean, acc, 2 * c);
                     }
-                    // Four interleaved partial sums, as in the forward pass.
-                    double s0 = 0;
-                    double s1 = 0;
-                    double s2 = 0;
-                    double s3 = 0;
-                    double p0 = 0;
-                    double p1 = 0;
-                    double p2 = 0;
-                    double p3 = 0;
-                    int k = base;
-                    int end = base + spatial;
-                    for (; k + 4 <= end; k += 4) {
-                        s0 += dys[k];
-                        s1 += dys[k + 1];
-                        s2 += dys[k + 2];
-                        s3 += dys[k + 3];
-                        p0 += (double) dys[k] * (xs[k] - mean);
-                        p1 += (double) dys[k + 1] * (xs[k + 1] - mean);
-                        p2 += (double) dys[k + 2] * (xs[k + 2] - mean);
-                        p3 += (double) dys[k + 3] * (xs[k + 3] - mean);
-                    }
-                    for (; k < end; k++) {
-                        s0 += dys[k];
-                        p0 += (double) dys[k] * (xs[k] - mean);
-                    }
-                    acc[2 * c] += (s0 + s1) + (s2 + s3);
-                    acc[2 * c + 1] += (p0 + p1) + (p2 + p3);
                 }
             }
             for (int c = c0; c < c1; c++) {
@@ -235,6 +177,79 @@ final class CpuBatchNorm {
                 }
             }
         });
+    }
+
+    /**
+     * Scalar twin of {@link VectorPlaneSums#shifted}: adds Σ(x-shift) to acc[at] and Σ(x-shift)² to
+     * acc[at + 1] over one plane. Four interleaved partial sums: one running sum would wait on the
+     * previous addition's latency at every element. Their order is fixed, so still deterministic.
+     */
+    private static void shiftedSums(float[] xs, int base, int spatial, double shift, double[] acc, int at) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double q0 = 0;
+        double q1 = 0;
+        double q2 = 0;
+        double q3 = 0;
+        int k = base;
+        int end = base + spatial;
+        for (; k + 4 <= end; k += 4) {
+            double d0 = xs[k] - shift;
+            double d1 = xs[k + 1] - shift;
+            double d2 = xs[k + 2] - shift;
+            double d3 = xs[k + 3] - shift;
+            s0 += d0;
+            s1 += d1;
+            s2 += d2;
+            s3 += d3;
+            q0 += d0 * d0;
+            q1 += d1 * d1;
+            q2 += d2 * d2;
+            q3 += d3 * d3;
+        }
+        for (; k < end; k++) {
+            double d = xs[k] - shift;
+            s0 += d;
+            q0 += d * d;
+        }
+        acc[at] += (s0 + s1) + (s2 + s3);
+        acc[at + 1] += (q0 + q1) + (q2 + q3);
+    }
+
+    /**
+     * Scalar twin of {@link VectorPlaneSums#gradient}: adds Σdy to acc[at] and Σdy·(x-mean) to
+     * acc[at + 1] over one plane, with four interleaved partial sums as in {@link #shiftedSums}.
+     */
+    private static void gradientSums(float[] dys, float[] xs, int base, int spatial, float mean, double[] acc,
+                                     int at) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double p0 = 0;
+        double p1 = 0;
+        double p2 = 0;
+        double p3 = 0;
+        int k = base;
+        int end = base + spatial;
+        for (; k + 4 <= end; k += 4) {
+            s0 += dys[k];
+            s1 += dys[k + 1];
+            s2 += dys[k + 2];
+            s3 += dys[k + 3];
+            p0 += (double) dys[k] * (xs[k] - mean);
+            p1 += (double) dys[k + 1] * (xs[k + 1] - mean);
+            p2 += (double) dys[k + 2] * (xs[k + 2] - mean);
+            p3 += (double) dys[k + 3] * (xs[k + 3] - mean);
+        }
+        for (; k < end; k++) {
+            s0 += dys[k];
+            p0 += (double) dys[k] * (xs[k] - mean);
+        }
+        acc[at] += (s0 + s1) + (s2 + s3);
+        acc[at + 1] += (p0 + p1) + (p2 + p3);
     }
 
     private static void normalizePlane(float[] xs, float[] ys, int base, int spatial, float mean, float scale,

@@ -62,22 +62,7 @@ final class CpuOptimizers implements OptimizerOps {
 
     @Override
     public void adaGrad(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.AdaGrad u) {
-        OptimizerOps.checkUpdate("adaGrad", w, g);
-        ShapeCheck.same("adaGrad", "w", w, "cache", cache);
-        float[] ws = HostArrays.of("adaGrad", w);
-        float[] gs = HostArrays.of("adaGrad", g);
-        float[] cs = HostArrays.of("adaGrad", cache);
-        float lr = u.learningRate();
-        float eps = u.epsilon();
-        float wd = u.weightDecay();
-        loop.forRange(w.shape().intSize(), GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float dx = gs[i] + wd * ws[i];
-                float c = cs[i] + dx * dx;
-                cs[i] = c;
-                ws[i] = ws[i] - lr * dx / (sqrt(c) + eps);
-            }
-        });
+        scaledByCache("adaGrad", w, g, cache, u.learningRate(), u.epsilon(), u.weightDecay(), false, 0f);
     }
 
     @Override
@@ -108,19 +93,25 @@ final class CpuOptimizers implements OptimizerOps {
 
     @Override
     public void rmsProp(Tensor w, Tensor g, Tensor cache, OptimizerUpdate.RmsProp u) {
-        OptimizerOps.checkUpdate("rmsProp", w, g);
-        ShapeCheck.same("rmsProp", "w", w, "cache", cache);
-        float[] ws = HostArrays.of("rmsProp", w);
-        float[] gs = HostArrays.of("rmsProp", g);
-        float[] cs = HostArrays.of("rmsProp", cache);
-        float lr = u.learningRate();
-        float rho = u.rho();
-        float eps = u.epsilon();
-        float wd = u.weightDecay();
+        scaledByCache("rmsProp", w, g, cache, u.learningRate(), u.epsilon(), u.weightDecay(), true, u.rho());
+    }
+
+    /**
+     * AdaGrad (cache += dx²) and, with {@code decay}, RMSProp (cache = ρ·cache + (1-ρ)·dx²); both then
+     * step by lr·dx / (√cache + ε). The branch on {@code decay} is loop-invariant, as in {@link #momentum}
+     * and {@link #adam}, and each arm is the update's own formula, so results are those of two separate loops.
+     */
+    private void scaledByCache(String op, Tensor w, Tensor g, Tensor cache, float lr, float eps, float wd,
+                               boolean decay, float rho) {
+        OptimizerOps.checkUpdate(op, w, g);
+        ShapeCheck.same(op, "w", w, "cache", cache);
+        float[] ws = HostArrays.of(op, w);
+        float[] gs = HostArrays.of(op, g);
+        float[] cs = HostArrays.of(op, cache);
         loop.forRange(w.shape().intSize(), GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
                 float dx = gs[i] + wd * ws[i];
-                float c = rho * cs[i] + (1 - rho) * dx * dx;
+                float c = decay ? rho * cs[i] + (1 - rho) * dx * dx : cs[i] + dx * dx;
                 cs[i] = c;
                 ws[i] = ws[i] - lr * dx / (sqrt(c) + eps);
             }

@@ -109,6 +109,25 @@ final class CpuPooling implements PoolingOps {
      * bit for bit.
      */
     private static void maxInside(Window win, float[] x, float[] y, int from, int to) {
+        firstMaxesInside(win, x, null, y, from, to);
+    }
+
+    /**
+     * The backward pass of {@link #maxInside}: each dy goes to the first maximum of its window,
+     * found without branches for 2×2 windows ({@link #firstMaxOfFour}).
+     */
+    private static void routeInside(Window win, float[] x, float[] dy, float[] dx, int from, int to) {
+        Arrays.fill(dx, from * win.inPlane(), to * win.inPlane(), 0f);
+        firstMaxesInside(win, x, dy, dx, from, to);
+    }
+
+    /**
+     * The window walk of {@link #maxInside} and {@link #routeInside}: with {@code dy == null} it writes
+     * out[o] = x[first maximum of window o], otherwise it adds dy[o] to out[first maximum]. The branch
+     * between the two is the same for every window (loop-invariant).
+     */
+    private static void firstMaxesInside(Window win, float[] x, float[] dy, float[] out, int from, int to) {
+        boolean route = dy != null;
         int inW = win.inW();
         int kh = win.kernelH();
         int kw = win.kernelW();
@@ -122,31 +141,12 @@ final class CpuPooling implements PoolingOps {
                     int corner = rowBase + ox * win.strideW();
                     // The 2×2 value comes from the branch-free first maximum, so that a window of
                     // zeros (most of them after a ReLU) needs no scan to pick the sign of its 0.
-                    y[o] = x[twoByTwo ? firstMaxOfFour(x, corner, inW) : firstMax(x, corner, inW, kh, kw)];
-                }
-            }
-        }
-    }
-
-    /**
-     * The backward pass of {@link #maxInside}: each dy goes to the first maximum of its window,
-     * found without branches for 2×2 windows ({@link #firstMaxOfFour}).
-     */
-    private static void routeInside(Window win, float[] x, float[] dy, float[] dx, int from, int to) {
-        int inW = win.inW();
-        int kh = win.kernelH();
-        int kw = win.kernelW();
-        boolean twoByTwo = kh == 2 && kw == 2;
-        Arrays.fill(dx, from * win.inPlane(), to * win.inPlane(), 0f);
-        int o = from * win.outPlane();
-        for (int p = from; p < to; p++) {
-            int in = p * win.inPlane();
-            for (int oy = 0; oy < win.outH(); oy++) {
-                int rowBase = in + oy * win.strideH() * inW;
-                for (int ox = 0; ox < win.outW(); ox++, o++) {
-                    int corner = rowBase + ox * win.strideW();
                     int at = twoByTwo ? firstMaxOfFour(x, corner, inW) : firstMax(x, corner, inW, kh, kw);
-                    dx[at] += dy[o];
+                    if (route) {
+                        out[at] += dy[o];
+                    } else {
+                        out[o] = x[at];
+                    }
                 }
             }
         }
@@ -211,28 +211,32 @@ final class CpuPooling implements PoolingOps {
      * through clipping, a divisor and a division per output.
      */
     private static void subsample(Window win, float[] x, float[] y, int from, int to) {
-        int o = from * win.outPlane();
-        for (int p = from; p < to; p++) {
-            int in = p * win.inPlane();
-            for (int oy = 0; oy < win.outH(); oy++) {
-                int row = in + oy * win.strideH() * win.inW();
-                for (int ox = 0; ox < win.outW(); ox++) {
-                    y[o++] = x[row + ox * win.strideW()];
-                }
-            }
-        }
+        subsampledCells(win, x, y, false, from, to);
     }
 
     /** The backward pass of {@link #subsample}: each gradient goes back to its cell, every other cell gets 0. */
     private static void scatterSubsampled(Window win, float[] dy, float[] dx, int from, int to) {
         Arrays.fill(dx, from * win.inPlane(), to * win.inPlane(), 0f);
+        subsampledCells(win, dy, dx, true, from, to);
+    }
+
+    /**
+     * The walk of {@link #subsample} and {@link #scatterSubsampled} over the kept cells of planes
+     * [from, to): gathers dst[o] = src[cell], or with {@code scatter} (loop-invariant) dst[cell] = src[o].
+     */
+    private static void subsampledCells(Window win, float[] src, float[] dst, boolean scatter, int from, int to) {
         int o = from * win.outPlane();
         for (int p = from; p < to; p++) {
             int in = p * win.inPlane();
             for (int oy = 0; oy < win.outH(); oy++) {
                 int row = in + oy * win.strideH() * win.inW();
                 for (int ox = 0; ox < win.outW(); ox++) {
-                    dx[row + ox * win.strideW()] = dy[o++];
+                    int cell = row + ox * win.strideW();
+                    if (scatter) {
+                        dst[cell] = src[o++];
+                    } else {
+                        dst[o++] = src[cell];
+                    }
                 }
             }
         }

@@ -77,6 +77,15 @@ abstract class AbstractLayer implements Layer {
         return s;
     }
 
+    /** {@link #featuresOrImages} of a layer built for {@code channels} channels (dimension 1), which it requires. */
+    protected Shape featuresOrImagesOf(List<Shape> inputShapes, int channels) {
+        Shape in = featuresOrImages(inputShapes);
+        if (in.channels() != channels) {
+            throw mismatch("was built for " + channels + " channels, got input " + in);
+        }
+        return in;
+    }
+
     @Override
     public void close() {
         for (Parameter p : parameters) {

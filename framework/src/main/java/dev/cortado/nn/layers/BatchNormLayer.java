@@ -62,11 +62,7 @@ public final class BatchNormLayer extends AbstractLayer {
 
     @Override
     public Shape outputShape(List<Shape> inputShapes) {
-        Shape in = featuresOrImages(inputShapes);
-        if (in.channels() != channels) {
-            throw mismatch("was built for " + channels + " channels, got input " + in);
-        }
-        return in;
+        return featuresOrImagesOf(inputShapes, channels);
     }
 
     @Override
