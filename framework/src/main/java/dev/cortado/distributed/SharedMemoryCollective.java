@@ -183,7 +183,8 @@ public final class SharedMemoryCollective implements Collective {
         }
 
         Work issue(int rank, long sequence, Kind kind, List<Tensor> tensors, int root) {
-            for (Tensor t : tensors) {
+            for (int j = 0; j < tensors.size(); j++) {
+                Tensor t = tensors.get(j);
                 if (!(t.buffer() instanceof HostBuffer)) {
                     throw new IllegalArgumentException(kind.text() + " on rank " + rank + ": tensor " + t
                             + " is not in host memory; the shared-memory collective connects CPU replicas");
