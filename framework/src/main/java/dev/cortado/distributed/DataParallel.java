@@ -167,13 +167,9 @@ public final class DataParallel implements AutoCloseable {
         return networks.get(0);
     }
 
-    /** The devices, in replica order: "cpu" for one CPU, "cpu×2" for two CPU replicas, "cuda:0,cuda:1". */
+    /** The devices in replica order, as --devices names them: "cpu", "cpu,cpu", "cuda:0,cuda:1". */
     public String devices() {
-        List<String> names = backends.stream().map(Backend::name).toList();
-        if (names.size() > 1 && names.stream().allMatch(n -> n.equals(names.get(0)))) {
-            return names.get(0) + "×" + names.size();
-        }
-        return String.join(",", names);
+        return String.join(",", backends.stream().map(Backend::name).toList());
     }
 
     /**
