@@ -6,18 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The in-process transport between CPU replicas: the ranks share the host memory their tensors live in,
  * so an operation reads and writes every rank's arrays directly, without copies into a message.
  *
- * <p>Operations are numbered per rank in the order it issues them (every rank issues the same sequence)
- * and run, in that order, on one communication thread per group, the counterpart of a GPU's
- * communication stream: {@link #allReduce} returns at once and backward goes on while the thread sums, as
- * soon as the last rank has handed in its tensors. The sum of element i is
- * {@code ((x₀ + x₁) + x₂) + …} in rank order, written back to every rank: the same bits whatever the
- * timing, and the same bits on every rank.
+ * <p>Operations are numbered per rank in the order it issues them (every rank issues the same sequence).
+ * {@link #allReduce} hands the rank's tensors in and returns; the rank that hands them in last runs the
+ * operation at once, on its own thread, so the others go on with backward meanwhile. (A communication
+ * thread of its own would have to be woken for each bucket, and on a machine whose cores the replicas
+ * already fill, that wake-up can wait for a scheduler time slice of several milliseconds.) The sum of
+ * element i is {@code ((x₀ + x₁) + x₂) + …} in rank order, written back to every rank: the same bits
+ * whatever the timing and whoever runs it, and the same bits on every rank.
  */
 public final class SharedMemoryCollective implements Collective {
     /**
@@ -25,13 +27,12 @@ public final class SharedMemoryCollective implements Collective {
      * waits for it. A Work handle stays valid until its rank has issued this many more operations.
      */
     static final int SLOTS = 1024;
-    /** How long a waiting thread polls before it parks: longer than a bucket's reduction, shorter than a step. */
+    /** How long a waiting rank polls before it parks: longer than a small bucket's reduction, shorter than a step. */
     private static final long SPIN_NANOS = 20_000;
 
     private final Group group;
     private final int rank;
     private long issued;
-    private boolean closed;
 
     private SharedMemoryCollective(Group group, int rank) {
         this.group = group;
@@ -86,15 +87,12 @@ public final class SharedMemoryCollective implements Collective {
 
     @Override
     public long allReduceNanos() {
-        return group.allReduceNanos;
+        return group.allReduceNanos.sum();
     }
 
+    /** Nothing to release: the group is memory, and has no thread of its own. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            group.closeRank();
-        }
     }
 
     @Override
@@ -142,8 +140,6 @@ public final class SharedMemoryCollective implements Collective {
         final Pending[] pending;
         /** The last operation completed in this slot; -1 before the first. */
         volatile long completed = -1;
-        /** When the last rank handed its tensors in. */
-        volatile long readyAt;
 
         Slot(Group group) {
             kinds = new Kind[group.size];
@@ -160,25 +156,12 @@ public final class SharedMemoryCollective implements Collective {
         final int size;
         final Slot[] slots = new Slot[SLOTS];
         final AtomicReference<Throwable> aborted = new AtomicReference<>();
-        final AtomicInteger openRanks;
-        /** The communication thread, or null for a group of one, whose operations run on the caller. */
-        final Thread worker;
-        volatile boolean closed;
-        /** Written by the thread that runs the operations only. */
-        volatile long allReduceNanos;
+        final LongAdder allReduceNanos = new LongAdder();
 
         Group(int size) {
             this.size = size;
-            this.openRanks = new AtomicInteger(size);
             for (int i = 0; i < SLOTS; i++) {
                 slots[i] = new Slot(this);
-            }
-            if (size > 1) {
-                worker = new Thread(this::runOperations, "collective-cpu-" + size);
-                worker.setDaemon(true);
-                worker.start();
-            } else {
-                worker = null;
             }
         }
 
@@ -199,11 +182,11 @@ public final class SharedMemoryCollective implements Collective {
             slot.roots[rank] = root;
             pending.sequence = sequence;
             if (slot.arrived.incrementAndGet() == size) {
-                slot.readyAt = System.nanoTime();
-                if (worker == null) {
+                try {
                     complete(slot, sequence);
-                } else {
-                    LockSupport.unpark(worker);
+                } catch (RuntimeException | Error e) {
+                    abort(e);
+                    throw new CollectiveAbortedException(e);
                 }
             }
             return pending;
@@ -232,37 +215,13 @@ public final class SharedMemoryCollective implements Collective {
             }
         }
 
-        /** The communication thread: operation after operation, each once all ranks have handed theirs in. */
-        private void runOperations() {
-            long next = 0;
-            while (true) {
-                Slot slot = slots[(int) (next % SLOTS)];
-                long spinUntil = System.nanoTime() + SPIN_NANOS;
-                while (slot.arrived.get() < size) {
-                    if (closed || aborted.get() != null) {
-                        return;
-                    }
-                    if (System.nanoTime() < spinUntil) {
-                        Thread.onSpinWait();
-                    } else {
-                        LockSupport.park(this);
-                    }
-                }
-                try {
-                    complete(slot, next);
-                } catch (RuntimeException | Error e) {
-                    abort(e);
-                    return;
-                }
-                next++;
-            }
-        }
-
+        /** Runs the operation whose last rank has just arrived, on that rank's thread, and releases the waiters. */
         private void complete(Slot slot, long sequence) {
+            long start = System.nanoTime();
             Kind kind = slot.kinds[0];
             run(slot, kind);
             if (kind == Kind.ALL_REDUCE) {
-                allReduceNanos += System.nanoTime() - slot.readyAt;
+                allReduceNanos.add(System.nanoTime() - start);
             }
             for (int r = 0; r < size; r++) {
                 slot.tensors[r] = null;
@@ -347,28 +306,11 @@ public final class SharedMemoryCollective implements Collective {
             if (!aborted.compareAndSet(null, cause)) {
                 return;
             }
-            if (worker != null) {
-                LockSupport.unpark(worker);
-            }
             for (Slot slot : slots) {
                 for (Pending p : slot.pending) {
                     Thread waiting = p.waiter;
                     if (waiting != null) {
                         LockSupport.unpark(waiting);
-                    }
-                }
-            }
-        }
-
-        void closeRank() {
-            if (openRanks.decrementAndGet() == 0) {
-                closed = true;
-                if (worker != null) {
-                    LockSupport.unpark(worker);
-                    try {
-                        worker.join();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
                     }
                 }
             }
