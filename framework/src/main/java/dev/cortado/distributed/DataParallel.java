@@ -145,8 +145,7 @@ public final class DataParallel implements AutoCloseable {
         if (backends.get(0).device().kind() == Device.Kind.CPU) {
             return SharedMemoryCollective.group(backends.size());
         }
-        throw new IllegalArgumentException("data parallel training on GPUs needs the in-process CUDA transport, which"
-                + " this build does not have yet; use CPU replicas");
+        return dev.cortado.backend.cuda.CudaRingCollective.group(backends);
     }
 
     /** The number of replicas. */

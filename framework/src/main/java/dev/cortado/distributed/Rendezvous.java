@@ -56,17 +56,32 @@ public final class Rendezvous {
         void run(Arrival arrival);
     }
 
+    /**
+     * Told on a rank's own thread when its operation has a slot, just before the rank hands it in: a GPU
+     * transport records there where the operation's inputs are ready in the rank's stream.
+     */
+    @FunctionalInterface
+    public interface ArrivalHook {
+        void arriving(int rank, int slot);
+    }
+
     private final int size;
     private final Operation operation;
+    private final ArrivalHook hook;
     private final Slot[] slots = new Slot[SLOTS];
     private final AtomicReference<Throwable> aborted = new AtomicReference<>();
 
     public Rendezvous(int size, Operation operation) {
+        this(size, operation, (rank, slot) -> { });
+    }
+
+    public Rendezvous(int size, Operation operation, ArrivalHook hook) {
         if (size < 1) {
             throw new IllegalArgumentException("a collective group needs at least one rank, got " + size);
         }
         this.size = size;
         this.operation = operation;
+        this.hook = hook;
         for (int i = 0; i < SLOTS; i++) {
             slots[i] = new Slot(i);
         }
@@ -87,6 +102,7 @@ public final class Rendezvous {
         Pending pending = slot.pending[rank];
         // The slot's previous operation must be done before this one takes its place.
         waitUntilCompleted(slot, pending, sequence - SLOTS);
+        hook.arriving(rank, slot.index);
         slot.kinds[rank] = kind;
         slot.tensors[rank] = tensors;
         slot.roots[rank] = root;

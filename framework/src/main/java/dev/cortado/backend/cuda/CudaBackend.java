@@ -65,6 +65,11 @@ public final class CudaBackend implements Backend {
         return ctx.options;
     }
 
+    /** What the in-process CUDA transport needs of this backend: its device, streams, memory and kernels. */
+    CudaContext context() {
+        return ctx;
+    }
+
     public GpuInfo gpu() {
         return ctx.gpu;
     }
