@@ -79,6 +79,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             result.put("train_images_per_second", training.medianImagesPerSecond());
             if (replicas > 1) {
                 result.put("allreduce_ms_per_step", training.allReduceMsPerStep());
+                result.put("allreduce_exposed_ms_per_step", training.exposedMsPerStep());
                 double hidden = training.communication().hiddenFraction();
                 result.put("allreduce_hidden_fraction", Double.isNaN(hidden) ? null : hidden);
                 result.put("gradient_buckets", training.communication().buckets());
@@ -105,9 +106,10 @@ final class BenchmarkCommand implements Callable<Integer> {
                 runs, iterations);
         if (replicas > 1) {
             double hidden = training.communication().hiddenFraction();
-            text.printf(Locale.ROOT, "data parallel over %d replicas: all-reduce %.3f ms per step in %d bucket(s), %s hidden"
-                            + " behind backward; inference and layer times on the first device%n", replicas,
-                    training.allReduceMsPerStep(), training.communication().buckets(),
+            text.printf(Locale.ROOT, "data parallel over %d replicas: all-reduce %.3f ms per step in %d bucket(s), %.3f ms"
+                            + " of it after backward (%s hidden); inference and layer times on the first device%n",
+                    replicas, training.allReduceMsPerStep(), training.communication().buckets(),
+                    training.exposedMsPerStep(),
                     Double.isNaN(hidden) ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * hidden));
         }
         if (!layers.isEmpty()) {

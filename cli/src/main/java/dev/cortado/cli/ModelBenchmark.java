@@ -47,6 +47,11 @@ final class ModelBenchmark implements AutoCloseable {
         double allReduceMsPerStep() {
             return communication.allReduceNanos() / 1e6 / steps;
         }
+
+        /** The communication after backward per step, in milliseconds (see {@link CommunicationStats#exposedNanos}). */
+        double exposedMsPerStep() {
+            return communication.exposedNanos() / 1e6 / steps;
+        }
     }
 
     /** Mean milliseconds per step that one node spends in forward and in backward. */

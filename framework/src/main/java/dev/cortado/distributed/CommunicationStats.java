@@ -5,41 +5,28 @@ package dev.cortado.distributed;
  *
  * @param allReduceNanos the transport's all-reduce time: each all-reduce from the moment its last rank
  *                       started it to its completion, summed
- * @param waitNanos      per replica, the time its step waited for all-reduces after its backward pass:
- *                       the communication that backward did not hide
+ * @param exposedNanos   per step, the time from the end of the backward computation of the replica that
+ *                       finished it last to the end of its all-reduces, summed: the communication backward
+ *                       did not hide
  * @param buckets        gradient buckets per step
  */
-public record CommunicationStats(long allReduceNanos, long[] waitNanos, int buckets) {
-
-    /** The mean over replicas of {@link #waitNanos()}. */
-    public double meanWaitNanos() {
-        if (waitNanos.length == 0) {
-            return 0;
-        }
-        double sum = 0;
-        for (long w : waitNanos) {
-            sum += w;
-        }
-        return sum / waitNanos.length;
-    }
+public record CommunicationStats(long allReduceNanos, long exposedNanos, int buckets) {
 
     /** The change from {@code earlier} to this (a timed window of a benchmark). */
     public CommunicationStats since(CommunicationStats earlier) {
-        long[] w = waitNanos.clone();
-        for (int r = 0; r < w.length && r < earlier.waitNanos.length; r++) {
-            w[r] -= earlier.waitNanos[r];
-        }
-        return new CommunicationStats(allReduceNanos - earlier.allReduceNanos, w, buckets);
+        return new CommunicationStats(allReduceNanos - earlier.allReduceNanos, exposedNanos - earlier.exposedNanos,
+                buckets);
     }
 
     /**
-     * The fraction of the all-reduce time hidden behind backward: 1 − wait / all-reduce time, within [0, 1];
-     * NaN when nothing was all-reduced.
+     * The fraction of the all-reduce time hidden behind backward: 1 − exposed / all-reduce time, within [0, 1];
+     * NaN when nothing was all-reduced. On CPUs the all-reduces run on the replicas' own cores, so what is
+     * hidden still costs compute; on GPUs they run on communication streams and copy engines.
      */
     public double hiddenFraction() {
         if (allReduceNanos <= 0) {
             return Double.NaN;
         }
-        return Math.max(0, Math.min(1, 1 - meanWaitNanos() / allReduceNanos));
+        return Math.max(0, Math.min(1, 1 - (double) exposedNanos / allReduceNanos));
     }
 }

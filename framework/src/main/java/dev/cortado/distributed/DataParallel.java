@@ -39,6 +39,7 @@ public final class DataParallel implements AutoCloseable {
     private final boolean ownsNetworks;
     private final List<Collective> collectives;
     private final List<GradientBuckets> buckets;
+    private final GradientBuckets.Exposure exposure;
     private final ReplicaThreads threads;
     private final List<List<Tensor>> weights;
     private final List<List<Tensor>> buffers;
@@ -57,6 +58,7 @@ public final class DataParallel implements AutoCloseable {
             weights.add(List.copyOf(w));
             buffers.add(List.copyOf(n.buffers().values()));
         }
+        this.exposure = new GradientBuckets.Exposure(networks.size());
         if (networks.size() == 1) {
             collectives = List.of();
             buckets = List.of();
@@ -74,7 +76,7 @@ public final class DataParallel implements AutoCloseable {
         BucketPlan plan = BucketPlan.of(bytes, bucketBytes);
         List<GradientBuckets> b = new ArrayList<>();
         for (int r = 0; r < networks.size(); r++) {
-            GradientBuckets g = new GradientBuckets(networks.get(r).parameters(), plan, collectives.get(r));
+            GradientBuckets g = new GradientBuckets(networks.get(r).parameters(), plan, collectives.get(r), exposure);
             networks.get(r).setGradientHook(g);
             b.add(g);
         }
@@ -249,16 +251,9 @@ public final class DataParallel implements AutoCloseable {
         });
     }
 
-    /**
-     * Communication so far: the transport's all-reduce time, and each replica's wait for it after its
-     * backward pass (the part not hidden behind backward). Zero with one replica.
-     */
+    /** Communication so far: the transport's all-reduce time and the part backward did not hide. Zero with one replica. */
     public CommunicationStats communication() {
-        long[] waits = new long[size()];
-        for (int r = 0; r < buckets.size(); r++) {
-            waits[r] = buckets.get(r).waitNanos();
-        }
-        return new CommunicationStats(collectives.isEmpty() ? 0 : collectives.get(0).allReduceNanos(), waits,
+        return new CommunicationStats(collectives.isEmpty() ? 0 : collectives.get(0).allReduceNanos(), exposure.nanos(),
                 buckets.isEmpty() ? 0 : buckets.get(0).buckets());
     }
 

@@ -5,6 +5,8 @@ import dev.cortado.nn.Parameter;
 import dev.cortado.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One replica's gradient buckets during a backward pass: told by the network's {@link Network.GradientHook}
@@ -14,16 +16,51 @@ import java.util.List;
  * allocates per step.
  */
 final class GradientBuckets implements Network.GradientHook {
+    /**
+     * The replicas' shared account of exposed communication: per step, the least time from the end of a
+     * replica's backward computation to the end of its all-reduces — that of the replica that finished
+     * backward last, which waits for nobody.
+     */
+    static final class Exposure {
+        private final long[] perReplica;
+        private final AtomicInteger reported = new AtomicInteger();
+        private final AtomicLong total = new AtomicLong();
+
+        Exposure(int replicas) {
+            perReplica = new long[replicas];
+        }
+
+        void report(int replica, long nanos) {
+            perReplica[replica] = nanos;
+            if (reported.incrementAndGet() == perReplica.length) {
+                long least = Long.MAX_VALUE;
+                for (long e : perReplica) {
+                    least = Math.min(least, e);
+                }
+                total.addAndGet(least);
+                reported.set(0);
+            }
+        }
+
+        /** Summed over steps. */
+        long nanos() {
+            return total.get();
+        }
+    }
+
     private final Collective collective;
+    private final Exposure exposure;
     private final BucketPlan plan;
     private final List<List<Tensor>> gradients;
     private final int[] pending;
     private final Work[] works;
     private int nextToStart;
-    private long waitNanos;
+    /** When backward last reported gradients: the end of its computation, before the last bucket starts. */
+    private long computeEndNanos;
 
-    GradientBuckets(List<Parameter> parameters, BucketPlan plan, Collective collective) {
+    GradientBuckets(List<Parameter> parameters, BucketPlan plan, Collective collective, Exposure exposure) {
         this.collective = collective;
+        this.exposure = exposure;
         this.plan = plan;
         this.gradients = new ArrayList<>(plan.buckets());
         for (int b = 0; b < plan.buckets(); b++) {
@@ -46,6 +83,7 @@ final class GradientBuckets implements Network.GradientHook {
 
     @Override
     public void gradientsReady(int first, int count) {
+        computeEndNanos = System.nanoTime();
         for (int p = first; p < first + count; p++) {
             pending[plan.bucketOf()[p]]--;
         }
@@ -54,6 +92,7 @@ final class GradientBuckets implements Network.GradientHook {
 
     /** Marks every gradient final without a backward pass (a replica without rows contributes zeros). */
     void allReady() {
+        computeEndNanos = System.nanoTime();
         java.util.Arrays.fill(pending, 0);
         startCompleteBuckets();
     }
@@ -71,16 +110,10 @@ final class GradientBuckets implements Network.GradientHook {
             throw new IllegalStateException("backward left gradient bucket " + nextToStart + " of " + pending.length
                     + " incomplete; every parameter's gradient must be written by exactly one node");
         }
-        long start = System.nanoTime();
         for (Work w : works) {
             w.await();
         }
-        waitNanos += System.nanoTime() - start;
-    }
-
-    /** Nanoseconds this replica has waited in {@link #awaitAll()}: the communication not hidden behind backward. */
-    long waitNanos() {
-        return waitNanos;
+        exposure.report(collective.rank(), System.nanoTime() - computeEndNanos);
     }
 
     int buckets() {

@@ -90,7 +90,7 @@ class GradientBucketsTest {
             // fc's weight and bias (72 + 3 floats) exceed 100 bytes together: buckets of one tensor or two small ones.
             BucketPlan plan = BucketPlan.of(bytes, 100);
             RecordingRank rank = new RecordingRank();
-            GradientBuckets buckets = new GradientBuckets(params, plan, rank);
+            GradientBuckets buckets = new GradientBuckets(params, plan, rank, new GradientBuckets.Exposure(1));
             net.setGradientHook((first, count) -> {
                 buckets.gradientsReady(first, count);
                 rank.nodesDone++;
@@ -119,7 +119,7 @@ class GradientBucketsTest {
              Tensor ga = CPU.allocate(Shape.of(4)); Tensor gb = CPU.allocate(Shape.of(4))) {
             List<Parameter> params = List.of(Parameter.weight("a", a, ga), Parameter.weight("b", b, gb));
             BucketPlan plan = BucketPlan.of(new long[] {16, 16}, 16);
-            GradientBuckets buckets = new GradientBuckets(params, plan, rank);
+            GradientBuckets buckets = new GradientBuckets(params, plan, rank, new GradientBuckets.Exposure(1));
             buckets.begin();
             buckets.gradientsReady(0, 1);
             assertEquals(0, rank.reduced.size(), "bucket 1 waits for bucket 0");
