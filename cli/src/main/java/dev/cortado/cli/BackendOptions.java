@@ -13,7 +13,8 @@ final class BackendOptions {
             description = "auto (the GPU when CUDA works, else the CPU), cpu or cuda. Default: auto.")
     String backend;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads. Default: all cores.")
+    @Option(names = "--threads", paramLabel = "N",
+            description = "CPU threads, shared evenly among CPU replicas (--devices cpu,cpu). Default: all cores.")
     Integer threads;
 
     @Option(names = "--deterministic", description = "Deterministic cuDNN algorithms (the CPU always is).")
