@@ -1,6 +1,5 @@
 package dev.cortado.cli;
 
-import dev.cortado.backend.Backend;
 import dev.cortado.models.ModelConfig;
 import dev.cortado.models.NetworkSpecs;
 import java.io.PrintWriter;
@@ -60,15 +59,31 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (batchSize < 1 || iterations < 1 || runs < 1 || !(warmup >= 0)) {
             throw new UserInputException("--batch-size, --iterations and --runs must be at least 1, --warmup at least 0");
         }
+        DeviceList devices = backend.deviceList();
+        if (devices != null) {
+            devices.requireEvenSplit("--batch-size", batchSize);
+        }
         ModelConfig config = ModelOptions.load(model.model, model.variables(), model.inputSize());
         Map<String, Object> result = new LinkedHashMap<>();
         List<ModelBenchmark.LayerTime> layers = List.of();
-        try (Backend device = backend.open();
-             ModelBenchmark bench = new ModelBenchmark(device, NetworkSpecs.from(config), batchSize, warmup)) {
+        ModelBenchmark.Result training;
+        int replicas;
+        try (DeviceList.Opened opened = backend.open(devices);
+             ModelBenchmark bench = new ModelBenchmark(opened.backends(), NetworkSpecs.from(config), batchSize, warmup,
+                     backend.bucketBytes())) {
+            replicas = opened.backends().size();
             result.put("model", config.name());
             result.put("batch_size", batchSize);
-            result.put("backend", device.name());
-            result.put("train_images_per_second", bench.training(iterations, runs).medianImagesPerSecond());
+            result.put("backend", bench.devices());
+            training = bench.training(iterations, runs);
+            result.put("train_images_per_second", training.medianImagesPerSecond());
+            if (replicas > 1) {
+                result.put("allreduce_ms_per_step", training.allReduceMsPerStep());
+                result.put("allreduce_exposed_ms_per_step", training.exposedMsPerStep());
+                double hidden = training.communication().hiddenFraction();
+                result.put("allreduce_hidden_fraction", Double.isNaN(hidden) ? null : hidden);
+                result.put("gradient_buckets", training.communication().buckets());
+            }
             result.put("inference_images_per_second", bench.inference(iterations, runs).medianImagesPerSecond());
             if (!noLayers) {
                 layers = bench.layerTimes(iterations);
@@ -89,6 +104,14 @@ final class BenchmarkCommand implements Callable<Integer> {
                         + "of %d iterations)%n", config.name(), batchSize, result.get("backend"),
                 (Double) result.get("train_images_per_second"), (Double) result.get("inference_images_per_second"),
                 runs, iterations);
+        if (replicas > 1) {
+            double hidden = training.communication().hiddenFraction();
+            text.printf(Locale.ROOT, "data parallel over %d replicas: all-reduce %.3f ms per step in %d bucket(s), %.3f ms"
+                            + " of it after backward (%s hidden); inference and layer times on the first device%n",
+                    replicas, training.allReduceMsPerStep(), training.communication().buckets(),
+                    training.exposedMsPerStep(),
+                    Double.isNaN(hidden) ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * hidden));
+        }
         if (!layers.isEmpty()) {
             text.printf(Locale.ROOT, "%n%-28s %-14s %12s %12s%n", "layer", "type", "forward ms", "backward ms");
             double f = 0;

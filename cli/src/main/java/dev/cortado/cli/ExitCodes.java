@@ -5,6 +5,7 @@ import dev.cortado.backend.cuda.CudaException;
 import dev.cortado.checkpoint.CheckpointFormatException;
 import dev.cortado.data.DatasetFormatException;
 import dev.cortado.data.DatasetReadException;
+import dev.cortado.distributed.ReplicaFailedException;
 import dev.cortado.models.ConfigException;
 import dev.cortado.nn.InsufficientMemoryException;
 import dev.cortado.tensor.ShapeMismatchException;
@@ -32,14 +33,22 @@ public final class ExitCodes {
     }
 
     public static Classified classify(Throwable error) {
+        // A data-parallel replica's failure: say which device failed, whatever the failure.
+        String where = "";
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ReplicaFailedException r) {
+                where = "replica " + r.replica() + " on " + r.device() + ": ";
+                break;
+            }
+        }
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof OutOfMemoryError oom) {
-                return new Classified(TRAINING_FAILED, outOfMemory(oom), t);
+                return new Classified(TRAINING_FAILED, where + outOfMemory(oom), t);
             }
         }
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof DivergenceException || t instanceof CudaException) {
-                return new Classified(TRAINING_FAILED, "training failed: " + t.getMessage(), t);
+                return new Classified(TRAINING_FAILED, "training failed: " + where + t.getMessage(), t);
             }
         }
         for (Throwable t = error; t != null; t = t.getCause()) {
@@ -47,7 +56,7 @@ public final class ExitCodes {
                     || t instanceof CheckpointFormatException || t instanceof BackendUnavailableException
                     || t instanceof UserInputException || t instanceof ShapeMismatchException
                     || t instanceof InsufficientMemoryException) {
-                return new Classified(USAGE, t.getMessage(), t);
+                return new Classified(USAGE, where + t.getMessage(), t);
             }
             if (t instanceof NoSuchFileException e) {
                 return new Classified(USAGE, e.getFile() + ": no such file or directory", t);
@@ -58,12 +67,15 @@ public final class ExitCodes {
         }
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof IllegalArgumentException) {
-                return new Classified(USAGE, t.getMessage(), t);
+                return new Classified(USAGE, where + t.getMessage(), t);
             }
             // Unreadable or unwritable files: the user's paths, disks or permissions.
             if (t instanceof IOException) {
                 return new Classified(USAGE, t.getMessage(), t);
             }
+        }
+        if (!where.isEmpty()) {
+            return new Classified(TRAINING_FAILED, "training failed: " + error.getMessage(), error);
         }
         return new Classified(TRAINING_FAILED, "unexpected error: " + error, error);
     }

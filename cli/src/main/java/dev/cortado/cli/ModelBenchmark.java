@@ -4,6 +4,8 @@ import dev.cortado.backend.Backend;
 import dev.cortado.data.DataLoader;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.SampleShape;
+import dev.cortado.distributed.CommunicationStats;
+import dev.cortado.distributed.DataParallel;
 import dev.cortado.nn.Layer;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Network;
@@ -27,16 +29,29 @@ import java.util.SplittableRandom;
 
 /**
  * Throughput of a network on random data, as {@code cortado benchmark} reports it: the trainer's own
- * step ({@link Trainer#step(DeviceBatch)}: forward in TRAIN mode, softmax cross-entropy with its
- * gradient, backward, the global gradient norm, an Adam update), inference (forward in EVAL mode),
+ * step ({@link Trainer#step()}: forward in TRAIN mode, softmax cross-entropy with its gradient,
+ * backward, the global gradient norm, an Adam update; with several devices on every replica, with the
+ * gradients' all-reduce), inference (forward in EVAL mode, on the first device),
  * and each node's forward and backward time like {@code caffe time}. Rates are the median images per
  * second over several timed runs after a warm-up of at least a few seconds, so that the JIT has
  * compiled the kernels, as {@code benchmarks/pytorch_reference.py} times PyTorch. The batch is
  * uploaded once: the figures are the network's, not the data pipeline's.
  */
 final class ModelBenchmark implements AutoCloseable {
-    /** Images per second of each timed run, and their median. */
-    record Result(double medianImagesPerSecond, double[] runs) {
+    /**
+     * Images per second of each timed run, and their median; for data-parallel training, the communication
+     * over all timed runs and the steps they took.
+     */
+    record Result(double medianImagesPerSecond, double[] runs, CommunicationStats communication, long steps) {
+        /** The transport's all-reduce time per step, in milliseconds. */
+        double allReduceMsPerStep() {
+            return communication.allReduceNanos() / 1e6 / steps;
+        }
+
+        /** The communication after backward per step, in milliseconds (see {@link CommunicationStats#exposedNanos}). */
+        double exposedMsPerStep() {
+            return communication.exposedNanos() / 1e6 / steps;
+        }
     }
 
     /** Mean milliseconds per step that one node spends in forward and in backward. */
@@ -44,6 +59,8 @@ final class ModelBenchmark implements AutoCloseable {
     }
 
     private final Backend backend;
+    private final List<Backend> backends;
+    private final DataParallel replicas;
     private final NetworkSpec spec;
     private final int batchSize;
     private final long warmupNanos;
@@ -51,13 +68,18 @@ final class ModelBenchmark implements AutoCloseable {
     private final Trainer trainer;
     private final DeviceBatch batch;
 
-    /** Builds the network on {@code backend} with a random batch of {@code batchSize} images. */
-    ModelBenchmark(Backend backend, NetworkSpec spec, int batchSize, double warmupSeconds) {
-        this.backend = backend;
+    /**
+     * Builds a replica of the network on each backend, with a random global batch of {@code batchSize}
+     * images split over them; one backend is the single-device benchmark.
+     */
+    ModelBenchmark(List<Backend> backends, NetworkSpec spec, int batchSize, double warmupSeconds, long bucketBytes) {
+        this.backends = List.copyOf(backends);
+        this.backend = backends.get(0);
         this.spec = spec;
         this.batchSize = batchSize;
         this.warmupNanos = (long) (warmupSeconds * 1e9);
-        this.network = Network.build(spec, backend, 42);
+        this.replicas = DataParallel.build(spec, backends, 42, bucketBytes);
+        this.network = replicas.primary();
         Trainer t = null;
         DeviceBatch b = null;
         try {
@@ -65,10 +87,12 @@ final class ModelBenchmark implements AutoCloseable {
             TrainingConfig config = TrainingConfig.builder().batchSize(batchSize)
                     .optimizer(OptimizerSpec.defaults(OptimizerType.ADAM).withLearningRate(1e-3f))
                     .schedule(ScheduleSpec.constant()).clipping(GradientClipping.none()).build();
-            t = Trainer.builder(network, data).config(config).build();
+            t = Trainer.builder(replicas, data).config(config).build();
             b = new DeviceBatch(backend);
             try (DataLoader loader = DataLoader.builder(data).batchSize(batchSize).shuffle(false).build()) {
-                b.upload(loader.next());
+                dev.cortado.data.Batch first = loader.next();
+                t.scatter(first);
+                b.upload(first);
             }
         } catch (RuntimeException e) {
             if (b != null) {
@@ -77,17 +101,23 @@ final class ModelBenchmark implements AutoCloseable {
             if (t != null) {
                 t.close();
             }
-            network.close();
+            replicas.close();
             throw e;
         }
         this.trainer = t;
         this.batch = b;
     }
 
-    Result training(int iterations, int runs) {
-        return time(() -> trainer.step(batch), iterations, runs);
+    /** The devices, as --devices names them. */
+    String devices() {
+        return replicas.devices();
     }
 
+    Result training(int iterations, int runs) {
+        return time(trainer::step, iterations, runs);
+    }
+
+    /** Inference on the first device, over the whole batch. */
     Result inference(int iterations, int runs) {
         return time(() -> network.forward(batch.images(), Mode.EVAL), iterations, runs);
     }
@@ -99,17 +129,18 @@ final class ModelBenchmark implements AutoCloseable {
         for (int i = 0; i < Math.max(5, iterations / 5) || System.nanoTime() - warmupStart < warmupNanos; i++) {
             step.run();
         }
-        backend.synchronize();
+        backends.forEach(Backend::synchronize);
+        CommunicationStats before = replicas.communication();
         double[] rates = new double[runs];
         for (int r = 0; r < runs; r++) {
             long start = System.nanoTime();
             for (int i = 0; i < iterations; i++) {
                 step.run();
             }
-            backend.synchronize();
+            backends.forEach(Backend::synchronize);
             rates[r] = (double) iterations * batchSize / ((System.nanoTime() - start) / 1e9);
         }
-        return new Result(median(rates), rates);
+        return new Result(median(rates), rates, replicas.communication().since(before), (long) iterations * runs);
     }
 
     /**
@@ -119,7 +150,7 @@ final class ModelBenchmark implements AutoCloseable {
      * launches, not the kernels.
      */
     List<LayerTime> layerTimes(int iterations) {
-        trainer.step(batch);
+        trainer.step();
         List<NodeSpec> nodes = spec.nodes();
         int count = nodes.size();
         Map<String, Integer> index = new HashMap<>();
@@ -221,7 +252,7 @@ final class ModelBenchmark implements AutoCloseable {
     public void close() {
         batch.close();
         trainer.close();
-        network.close();
+        replicas.close();
     }
 
     private static double median(double[] values) {

@@ -1,6 +1,5 @@
 package dev.cortado.cli;
 
-import dev.cortado.backend.Backend;
 import dev.cortado.data.Augmentation;
 import dev.cortado.data.AugmentationPipeline;
 import dev.cortado.data.DataLoader;
@@ -9,6 +8,7 @@ import dev.cortado.data.Normalize;
 import dev.cortado.data.RandomCrop;
 import dev.cortado.data.RandomRotation;
 import dev.cortado.data.SampleShape;
+import dev.cortado.distributed.DataParallel;
 import dev.cortado.models.NetworkSpecs;
 import dev.cortado.models.PretrainedWeights;
 import dev.cortado.nn.MemoryPlan;
@@ -63,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(TrainCommand.class);
 
     /** Options about this invocation rather than the run: a recipe does not set them. */
-    static final Set<String> PER_INVOCATION = Set.of("recipe", "resume", "init-weights", "json", "overwrite");
+    static final Set<String> PER_INVOCATION = Set.of("recipe", "resume", "init-weights", "json", "overwrite", "replicas");
 
     /** The files of a run in its directory: a new run must not mix its own with another's. */
     private static final List<String> RUN_FILES = List.of("last.safetensors", "best.safetensors", "metrics.csv",
@@ -256,6 +256,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(Progress progress) throws Exception {
         resolveOptions();
+        DeviceList devices = deviceList();
         boolean defaultData = data == null;
         data = DatasetLocator.fromEnvironment().locate(data, !noDownload, spec.commandLine().getErr());
 
@@ -272,16 +273,20 @@ final class TrainCommand implements Callable<Integer> {
         String modelName = inputs.model().name();
         Path runDir = runDirectory(modelName);
 
-        try (Backend device = backend.open();
-             Network network = Network.build(MemoryPlan.checked(NetworkSpecs.from(inputs.model()), config.batchSize(), config.optimizer().type(), device), device, seed)) {
+        try (DeviceList.Opened opened = backend.open(devices);
+             DataParallel replicas = DataParallel.build(MemoryPlan.checked(NetworkSpecs.from(inputs.model()),
+                     config.batchSize(), config.optimizer().type(), opened.backends().get(0)), opened.backends(), seed,
+                     backend.bucketBytes())) {
+            Network network = replicas.primary();
             checkModel(inputs, network);
             if (initWeights != null) {
                 PretrainedWeights.load(initWeights, network, model.model);
+                replicas.broadcastWeights();
                 LOG.info("initialized the weights from {}", initWeights);
             }
             List<EpochResult> epochResults = new ArrayList<>();
             CheckpointSaver saver = new CheckpointSaver(runDir, checkpointEvery == null ? 0 : checkpointEvery);
-            Trainer.Builder builder = Trainer.builder(network, inputs.train()).config(config).modelName(modelName)
+            Trainer.Builder builder = Trainer.builder(replicas, inputs.train()).config(config).modelName(modelName)
                     .validationData(inputs.validation()).trainTransform(trainTransform).evalTransform(evalTransform);
             addListeners(builder, inputs, runDir, saver, epochResults);
             builder.normalize(inputs.normalize()).classNames(inputs.classNames());
@@ -305,7 +310,7 @@ final class TrainCommand implements Callable<Integer> {
                 LOG.info("training {} ({} parameters) on {} ({} training images{}) with {}; run directory {}",
                         modelName, String.format(Locale.ROOT, "%,d", network.parameterCount()),
                         inputs.dataDirectory(), inputs.train().size(), inputs.validation() == null ? ""
-                                : ", " + inputs.validation().size() + " validation", device.name(), runDir);
+                                : ", " + inputs.validation().size() + " validation", replicas.devices(), runDir);
                 long start = System.nanoTime();
                 try (Preemption preemption = Preemption.install(trainer, spec.commandLine().getErr())) {
                     trainer.fit();
@@ -323,7 +328,8 @@ final class TrainCommand implements Callable<Integer> {
                             && trainer.position().batch() == 0
                             ? last.validation() : Evaluator.evaluate(network, inputs.test(), batchSize, evalTransform);
                 }
-                TrainResult result = result(network, device, trainer, epochResults, testResult, saver, runDir, seconds);
+                TrainResult result = result(network, replicas.devices(), trainer, epochResults, testResult, saver, runDir,
+                        seconds);
                 print(result);
             }
         }
@@ -365,6 +371,26 @@ final class TrainCommand implements Callable<Integer> {
             JsonOutput.print(spec.commandLine().getOut(), reached);
         }
         return Preemption.exitCode(signal);
+    }
+
+    /**
+     * The replicas' devices, or null for one device. {@code --replicas} on the command line replaces the devices a
+     * resumed run saved, and is recorded as the devices it names, so that a resume without flags continues on them.
+     * The global batch must split evenly over them.
+     */
+    private DeviceList deviceList() {
+        if (backend.replicas != null) {
+            if (OptionLayers.onCommandLine(spec, spec.findOption("--devices"))) {
+                throw new UserInputException("--devices and --replicas exclude each other; give one");
+            }
+            backend.devices = null;
+        }
+        DeviceList devices = backend.deviceList();
+        if (devices != null) {
+            devices.requireEvenSplit("--batch-size", batchSize);
+            backend.devices = devices.names();
+        }
+        return devices;
     }
 
     /** The options a checkpoint records: the run's settings, not where it is written nor this invocation's. */
@@ -635,7 +661,7 @@ final class TrainCommand implements Callable<Integer> {
         return dir;
     }
 
-    private static TrainResult result(Network network, Backend device, Trainer trainer, List<EpochResult> epochs,
+    private static TrainResult result(Network network, String devices, Trainer trainer, List<EpochResult> epochs,
                                       EvaluationResult test, CheckpointSaver saver, Path runDir, double seconds) {
         long images = 0;
         double trainSeconds = 0;
@@ -645,7 +671,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         EpochResult last = trainer.lastEpoch();
         double validation = last == null || last.validation() == null ? Double.NaN : last.validation().top1();
-        return new TrainResult(trainer.modelName(), network.parameterCount(), device.name(), trainer.position().epoch(),
+        return new TrainResult(trainer.modelName(), network.parameterCount(), devices, trainer.position().epoch(),
                 trainer.iteration(), seconds, trainSeconds > 0 ? images / trainSeconds : Double.NaN,
                 last == null ? Double.NaN : last.trainLoss(), last == null ? Double.NaN : last.trainAccuracy(),
                 validation, saver.bestAccuracy(),

@@ -26,4 +26,19 @@ class ExitCodesTest {
                 && line.contains("CORTADO_JAVA_OPTS=-Xmx") && line.contains("--batch-size"), line);
         assertFalse(line.contains("unexpected"), line);
     }
+
+    /** A data-parallel replica that fails stops the run with an error that names its device. */
+    @Test
+    void aReplicaFailureNamesTheReplicaAndItsDevice() {
+        var cuda = new dev.cortado.backend.cuda.CudaException("conv2 forward", "cudnnConvolutionForward",
+                "CUDNN_STATUS_EXECUTION_FAILED");
+        ExitCodes.Classified c = ExitCodes.classify(new dev.cortado.distributed.ReplicaFailedException(1, "cuda:1", cuda));
+        assertEquals(ExitCodes.TRAINING_FAILED, c.exitCode());
+        assertTrue(c.message().startsWith("training failed: replica 1 on cuda:1: "), c.message());
+        assertTrue(c.message().contains("CUDNN_STATUS_EXECUTION_FAILED"), c.message());
+        ExitCodes.Classified other = ExitCodes.classify(new dev.cortado.distributed.ReplicaFailedException(0, "cpu",
+                new IllegalStateException("broken")));
+        assertEquals(ExitCodes.TRAINING_FAILED, other.exitCode());
+        assertEquals("training failed: replica 0 on cpu failed: broken", other.message());
+    }
 }

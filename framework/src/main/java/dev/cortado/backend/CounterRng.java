@@ -18,11 +18,24 @@ public final class CounterRng {
     private CounterRng() {
     }
 
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
     public static long hash(long seed, long index) {
-        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
+        long z = seed + (index + 1) * GOLDEN_GAMMA;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * The seed whose stream starts {@code count} draws into the stream of {@code seed}:
+     * {@code hash(skip(seed, count), i) == hash(seed, count + i)} for every i, because the index enters
+     * the hash only as {@code seed + (index + 1)·γ} (mod 2⁶⁴). A data-parallel replica that holds rows
+     * from {@code first} on draws its dropout mask with it, so the mask of a sample depends on its place in
+     * the global batch and not on how the batch was split.
+     */
+    public static long skip(long seed, long count) {
+        return seed + count * GOLDEN_GAMMA;
     }
 
     /** A float in [0, 1) with 24 random bits. */

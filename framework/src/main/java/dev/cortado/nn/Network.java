@@ -44,6 +44,21 @@ public final class Network implements AutoCloseable {
     private final int[] pending;
     /** The network input's slot in {@link #outputs} and {@link #gradients}: one past the last node. */
     private final int inputSlot;
+    /** Per node, the index in {@link #parameters} of its first parameter, and how many it has. */
+    private final int[] firstParameter;
+    private final int[] parameterCounts;
+    private GradientHook gradientHook;
+
+    /**
+     * Told during {@link #backward} as soon as a node's parameter gradients are final for this pass (a
+     * node writes its own parameters' gradients, and no other node does): data-parallel training starts
+     * all-reducing a bucket of gradients from here, while backward goes on through the earlier nodes.
+     */
+    @FunctionalInterface
+    public interface GradientHook {
+        /** The gradients of {@code parameters().subList(first, first + count)} are final. */
+        void gradientsReady(int first, int count);
+    }
 
     /** {@code arguments} is reused by every forward pass to hand the layer its inputs. */
     private record Node(String name, Layer layer, List<String> inputNames, int[] inputs, Shape outputShape,
@@ -61,12 +76,17 @@ public final class Network implements AutoCloseable {
         this.gradientSums = new ReusableTensor[nodes.size() + 1];
         this.consumers = new int[nodes.size() + 1];
         this.pending = new int[nodes.size() + 1];
+        this.firstParameter = new int[nodes.size()];
+        this.parameterCounts = new int[nodes.size()];
         List<Parameter> all = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (Node node : nodes) {
+        for (int n = 0; n < nodes.size(); n++) {
+            Node node = nodes.get(n);
             for (int i : node.inputs()) {
                 consumers[i]++;
             }
+            firstParameter[n] = all.size();
+            parameterCounts[n] = node.layer().parameters().size();
             for (Parameter p : node.layer().parameters()) {
                 if (!names.add(p.name())) {
                     throw new IllegalArgumentException("two parameters are named '" + p.name()
@@ -348,6 +368,9 @@ public final class Network implements AutoCloseable {
                 needInput |= i != inputSlot || wantInputGradient;
             }
             List<Tensor> in = node.layer().backward(gradients[n], needInput);
+            if (gradientHook != null && parameterCounts[n] > 0) {
+                gradientHook.gradientsReady(firstParameter[n], parameterCounts[n]);
+            }
             if (!needInput) {
                 continue;
             }
@@ -408,11 +431,26 @@ public final class Network implements AutoCloseable {
      * the seed from its run seed and the iteration number reproduces every mask on resume.
      */
     public void setDropoutSeed(long seed) {
+        setDropoutSeed(seed, 0);
+    }
+
+    /**
+     * As {@link #setDropoutSeed(long)}, for a batch that holds the rows from {@code firstSample} on of a
+     * larger batch (one data-parallel replica's share): each layer's stream is advanced by the elements
+     * of the rows before, so every sample gets the mask it would get in the whole batch.
+     */
+    public void setDropoutSeed(long seed, long firstSample) {
         for (int n = 0; n < nodes.size(); n++) {
             if (nodes.get(n).layer() instanceof DropoutLayer dropout) {
-                dropout.setSeed(CounterRng.hash(seed, n));
+                // outputShape() has batch 1: its size is the elements of one sample, as dropout's input.
+                dropout.setSeed(CounterRng.skip(CounterRng.hash(seed, n), firstSample * nodes.get(n).outputShape().size()));
             }
         }
+    }
+
+    /** Sets (or with null removes) the hook told of each node's final parameter gradients during backward. */
+    public void setGradientHook(GradientHook hook) {
+        this.gradientHook = hook;
     }
 
     public NetworkSummary summary() {

@@ -26,11 +26,23 @@ public final class DeviceBatch implements AutoCloseable {
 
     /** Copies the batch's rows to the device; the tensors stay valid until the next upload. */
     public void upload(Batch batch) {
-        Shape shape = batch.shape();
+        upload(batch, 0, batch.size());
+    }
+
+    /**
+     * Copies rows {@code [first, first + rows)} of the batch to the device: one data-parallel replica's
+     * share of the global batch. The tensors stay valid until the next upload.
+     */
+    public void upload(Batch batch, int first, int rows) {
+        if (first < 0 || rows < 0 || first + rows > batch.size()) {
+            throw new IllegalArgumentException("rows [" + first + ", " + (first + rows) + ") of a batch of "
+                    + batch.size());
+        }
+        Shape shape = batch.sampleShape().batchShape(rows);
         currentImages = images.get(shape);
-        currentLabels = labels.get(Shape.of(shape.batch()));
-        backend.tensors().copyFromHost(batch.images(), 0, currentImages);
-        backend.tensors().copyFromHost(batch.labels(), 0, currentLabels);
+        currentLabels = labels.get(Shape.of(rows));
+        backend.tensors().copyFromHost(batch.images(), first * batch.sampleShape().size(), currentImages);
+        backend.tensors().copyFromHost(batch.labels(), first, currentLabels);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.cortado.data.DataLoader;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.LoaderPosition;
 import dev.cortado.data.Normalize;
+import dev.cortado.distributed.DataParallel;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Network;
 import dev.cortado.nn.Parameter;
@@ -33,12 +34,22 @@ import org.apache.logging.log4j.Logger;
  * <p>On the CPU the run is deterministic: the data order and augmentations come from the seed and
  * the epoch, the dropout masks from the seed and the iteration, so the same seed gives bit-identical
  * weights, and a run resumed from a checkpoint continues exactly as the uninterrupted one would.
+ *
+ * <p>Data parallel ({@link #builder(DataParallel, Dataset)}): the batch is the global batch, and each
+ * replica takes an even share of its rows. Each runs forward and the loss on its rows, its loss gradient
+ * weighted by its share of the batch, so that the all-reduced sum of the replicas' parameter gradients is
+ * the gradient of the mean loss over the global batch; backward all-reduces as it goes, and every replica
+ * then clips and updates identically. The loss, the correct count and the gradient norm are those of the
+ * global batch; the dropout masks depend on a sample's row in the global batch, not on the replica. With
+ * one replica this is the single-device step, bit for bit.
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Trainer.class);
 
     private final Backend backend;
     private final Network network;
+    private final DataParallel replicas;
+    private final Replica[] states;
     private final TrainingConfig config;
     private final String modelName;
     private final Dataset trainData;
@@ -46,14 +57,16 @@ public final class Trainer implements AutoCloseable {
     private final AugmentationPipeline trainTransform;
     private final AugmentationPipeline evalTransform;
     private final List<TrainingListener> listeners;
-    private final Optimizer optimizer;
     private final LearningRateSchedule schedule;
-    private final List<Parameter> parameters;
-    private final DeviceBatch batch;
-    private final ReusableTensor logitsGradient;
-    private final Loss lossFunction;
     private final Map<String, String> extraMetadata;
     private final ModelDescription description;
+    private final DataParallel.ReplicaTask forwardPhase = this::forward;
+    private final DataParallel.ReplicaTask backwardPhase = this::backwardAndUpdate;
+    private final DataParallel.ReplicaTask uploadPhase = this::upload;
+    /** This step's inputs to the phases: set by the step on the calling thread before each phase runs. */
+    private float stepLearningRate;
+    private long stepDropoutSeed;
+    private Batch stepHostBatch;
     private long seed;
     private LoaderPosition position = LoaderPosition.START;
     private long iteration;
@@ -62,8 +75,9 @@ public final class Trainer implements AutoCloseable {
     private EpochResult lastEpoch;
 
     private Trainer(Builder b) {
-        this.backend = b.network.backend();
-        this.network = b.network;
+        this.replicas = b.replicas;
+        this.backend = replicas.backend(0);
+        this.network = replicas.primary();
         this.config = b.config;
         this.modelName = b.modelName;
         this.trainData = b.trainData;
@@ -75,16 +89,61 @@ public final class Trainer implements AutoCloseable {
         this.description = new ModelDescription(network.spec(), b.normalize,
                 b.classNames != null ? b.classNames : trainData.classNames(), config.loss());
         this.seed = config.seed();
-        this.optimizer = Optimizer.create(config.optimizer(), backend);
         this.schedule = config.schedule().build(config.optimizer().learningRate());
-        this.parameters = network.parameters();
-        this.batch = new DeviceBatch(backend);
-        this.logitsGradient = new ReusableTensor(backend::allocate);
-        this.lossFunction = Loss.create(config.loss(), config.labelSmoothing(), backend);
+        this.states = new Replica[replicas.size()];
+        for (int r = 0; r < states.length; r++) {
+            states[r] = new Replica(replicas.network(r), Optimizer.create(config.optimizer(), replicas.backend(r)),
+                    Loss.create(config.loss(), config.labelSmoothing(), replicas.backend(r)));
+        }
     }
 
+    /** A trainer of {@code network} on its one device. */
     public static Builder builder(Network network, Dataset trainData) {
-        return new Builder(network, trainData);
+        return new Builder(DataParallel.single(network), trainData);
+    }
+
+    /** A data-parallel trainer: every step runs on all of {@code replicas}; the batch size is the global batch. */
+    public static Builder builder(DataParallel replicas, Dataset trainData) {
+        return new Builder(replicas, trainData);
+    }
+
+    /** What one replica keeps from step to step, and what its phases hand to the step. */
+    private static final class Replica implements AutoCloseable {
+        final Network network;
+        final Backend backend;
+        final Optimizer optimizer;
+        final List<Parameter> parameters;
+        final DeviceBatch batch;
+        final ReusableTensor logitsGradient;
+        final Loss lossFunction;
+        /** The device batch of this step: {@link #batch}, or the caller's in {@link #step(DeviceBatch)}. */
+        DeviceBatch input;
+        int firstRow;
+        int rows;
+        /** rows / global rows: the weight of this replica's mean loss in the global batch's mean. */
+        float weight;
+        Tensor dLogits;
+        float loss;
+        int correct;
+        float norm;
+
+        Replica(Network network, Optimizer optimizer, Loss lossFunction) {
+            this.network = network;
+            this.backend = network.backend();
+            this.optimizer = optimizer;
+            this.parameters = network.parameters();
+            this.batch = new DeviceBatch(backend);
+            this.logitsGradient = new ReusableTensor(backend::allocate);
+            this.lossFunction = lossFunction;
+        }
+
+        @Override
+        public void close() {
+            batch.close();
+            optimizer.close();
+            logitsGradient.close();
+            lossFunction.close();
+        }
     }
 
     /** Trains until the configured epochs or iterations are done or a listener calls {@link #stop()}. */
@@ -104,6 +163,8 @@ public final class Trainer implements AutoCloseable {
                 listeners.forEach(l -> l.onEpochEnd(this, lastEpoch));
             }
         }
+        // The primary network, which the caller evaluates and saves, gets the replicas' mean statistics.
+        replicas.averageBuffers();
         listeners.forEach(l -> l.onTrainingEnd(this));
     }
 
@@ -120,8 +181,7 @@ public final class Trainer implements AutoCloseable {
         while (position.epoch() == epoch && !finished()) {
             Batch b = loader.next();
             position = loader.position();
-            batch.upload(b);
-            IterationResult r = step(batch, epoch, b.index(), loader.batchesPerEpoch());
+            IterationResult r = step(b, null, epoch, b.index(), loader.batchesPerEpoch());
             if (!r.skipped()) {
                 lossSum += (double) r.loss() * b.size();
                 correct += r.correct();
@@ -145,39 +205,154 @@ public final class Trainer implements AutoCloseable {
      * learning rate and dropout masks, forward, loss, backward, clip, update), without the loader and
      * without calling the listeners. A throughput benchmark uses it to time training on data that
      * stays on the device. The result's epoch and batch are those of {@link #position()}, which only
-     * the loader advances.
+     * the loader advances. One device only: a data-parallel trainer takes {@link #scatter} and {@link #step()}.
      *
      * @throws DivergenceException when the loss or the gradient norm is not finite and the config
      *                             says to stop
      */
     public IterationResult step(DeviceBatch deviceBatch) {
-        return step(deviceBatch, position.epoch(), position.batch(),
-                DataLoader.batchesPerEpoch(trainData.size(), config.batchSize(), config.dropLast()));
+        if (states.length > 1) {
+            throw new IllegalStateException("a data-parallel trainer takes its batch through scatter(Batch), "
+                    + "which gives each of its " + states.length + " replicas its rows");
+        }
+        return step(null, deviceBatch, position.epoch(), position.batch(), batchesPerEpoch());
     }
 
-    /** One iteration: forward, loss, backward, clip, update. Nothing here allocates once shapes are known. */
-    private IterationResult step(DeviceBatch device, int epoch, int batchInEpoch, int batchesPerEpoch) {
-        float learningRate = learningRate(epoch);
-        network.setDropoutSeed(dropoutSeed(seed, iteration));
-        Tensor logits = network.forward(device.images(), Mode.TRAIN);
-        Tensor dLogits = logitsGradient.get(logits.shape());
-        float loss = lossFunction.compute(logits, device.labels(), dLogits);
-        int correct = lossFunction.correct(logits, device.labels());
+    /**
+     * Copies a host batch to the replicas, each its share of the rows, for the following {@link #step()}s:
+     * a benchmark's way to time data-parallel training on data that stays on the devices.
+     */
+    public void scatter(Batch hostBatch) {
+        split(hostBatch.size());
+        stepHostBatch = hostBatch;
+        try {
+            replicas.run(uploadPhase);
+        } finally {
+            stepHostBatch = null;
+        }
+        for (Replica s : states) {
+            s.input = s.batch;
+        }
+    }
+
+    /** One training step, as {@link #step(DeviceBatch)}, on the batch the last {@link #scatter} copied. */
+    public IterationResult step() {
+        if (states[0].input != states[0].batch) {
+            throw new IllegalStateException("no batch on the replicas: scatter one first");
+        }
+        return step(null, states[0].batch, position.epoch(), position.batch(), batchesPerEpoch());
+    }
+
+    private int batchesPerEpoch() {
+        return DataLoader.batchesPerEpoch(trainData.size(), config.batchSize(), config.dropLast());
+    }
+
+    /**
+     * One iteration: forward and loss on every replica, then backward, all-reduce, clip and update on
+     * every replica. {@code host} (fit's batch) is uploaded by each replica; otherwise {@code device} (one
+     * device) or the last scatter is used. Nothing here allocates once shapes are known.
+     */
+    private IterationResult step(Batch host, DeviceBatch device, int epoch, int batchInEpoch, int batchesPerEpoch) {
+        int rows;
+        if (host != null) {
+            rows = host.size();
+            split(rows);
+        } else if (states.length == 1) {
+            rows = device.size();
+            states[0].input = device;
+            split(rows);
+        } else {
+            rows = 0;
+            for (Replica s : states) {
+                rows += s.rows;
+            }
+        }
+        stepHostBatch = host;
+        stepLearningRate = learningRate(epoch);
+        stepDropoutSeed = dropoutSeed(seed, iteration);
+        try {
+            replicas.run(forwardPhase);
+        } finally {
+            stepHostBatch = null;
+        }
+        float loss = 0;
+        int correct = 0;
+        for (Replica s : states) {
+            if (s.rows > 0) {
+                loss += s.weight * s.loss;
+                correct += s.correct;
+            }
+        }
         float norm = Float.NaN;
         boolean skipped;
         if (!Float.isFinite(loss)) {
-            skipped = diverged("the training loss", loss, epoch, learningRate);
+            skipped = diverged("the training loss", loss, epoch, stepLearningRate);
         } else {
-            network.backward(dLogits);
-            norm = config.clipping().apply(backend, parameters);
-            skipped = !Float.isFinite(norm) && diverged("the gradient norm", norm, epoch, learningRate);
-            if (!skipped) {
-                optimizer.step(parameters, learningRate);
-            }
+            replicas.run(backwardPhase);
+            // After the all-reduce every replica holds the same gradients, hence the same norm.
+            norm = states[0].norm;
+            skipped = !Float.isFinite(norm) && diverged("the gradient norm", norm, epoch, stepLearningRate);
         }
         iteration++;
-        return new IterationResult(epoch, iteration, batchInEpoch, batchesPerEpoch, device.size(), loss, correct,
-                learningRate, norm, skipped);
+        return new IterationResult(epoch, iteration, batchInEpoch, batchesPerEpoch, rows, loss, correct,
+                stepLearningRate, norm, skipped);
+    }
+
+    /** Each replica's rows of a global batch of {@code rows}: even shares, the first replicas one more. */
+    private void split(int rows) {
+        int k = states.length;
+        int first = 0;
+        for (int r = 0; r < k; r++) {
+            Replica s = states[r];
+            s.firstRow = first;
+            s.rows = rows / k + (r < rows % k ? 1 : 0);
+            // Exactly 1 for one replica, exactly 1/2 for two: the single-device step's bits stay as they are.
+            s.weight = k == 1 ? 1f : (float) s.rows / rows;
+            first += s.rows;
+        }
+    }
+
+    /** Phase 0 of {@link #scatter}: replica r copies its rows to its device. */
+    private void upload(int r) {
+        Replica s = states[r];
+        if (s.rows > 0) {
+            s.batch.upload(stepHostBatch, s.firstRow, s.rows);
+        }
+    }
+
+    /** Phase 1 of a step: replica r's rows to the device (in fit), forward, loss and its weighted gradient. */
+    private void forward(int r) {
+        Replica s = states[r];
+        if (stepHostBatch != null) {
+            upload(r);
+            s.input = s.batch;
+        }
+        if (s.rows == 0) {
+            return;
+        }
+        DeviceBatch in = s.input;
+        s.network.setDropoutSeed(stepDropoutSeed, s.firstRow);
+        Tensor logits = s.network.forward(in.images(), Mode.TRAIN);
+        s.dLogits = s.logitsGradient.get(logits.shape());
+        s.loss = s.lossFunction.compute(logits, in.labels(), s.dLogits);
+        if (s.weight != 1f) {
+            s.backend.tensors().scale(s.dLogits, s.weight);
+        }
+        s.correct = s.lossFunction.correct(logits, in.labels());
+    }
+
+    /** Phase 2: backward with the all-reduce, the global gradient norm and clipping, the update unless it is not finite. */
+    private void backwardAndUpdate(int r) {
+        Replica s = states[r];
+        if (s.rows > 0) {
+            replicas.backward(r, s.dLogits);
+        } else {
+            replicas.backwardWithoutRows(r);
+        }
+        s.norm = config.clipping().apply(s.backend, s.parameters);
+        if (Float.isFinite(s.norm)) {
+            s.optimizer.step(s.parameters, stepLearningRate);
+        }
     }
 
     private boolean diverged(String what, float value, int epoch, float learningRate) {
@@ -198,8 +373,9 @@ public final class Trainer implements AutoCloseable {
         return dev.cortado.backend.CounterRng.hash(seed ^ dev.cortado.backend.CounterRng.STREAM_SALT, iteration);
     }
 
-    /** Evaluates the current weights on the validation data. */
+    /** Evaluates the current weights on the validation data (on the primary replica, with the replicas' mean statistics). */
     public EvaluationResult validate() {
+        replicas.averageBuffers();
         return Evaluator.evaluate(network, validationData, config.batchSize(), evalTransform);
     }
 
@@ -215,6 +391,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Writes the complete training state to {@code file} atomically (see {@link TrainingCheckpoint}). */
     public void saveCheckpoint(Path file) throws IOException {
+        replicas.averageBuffers();
         TrainingCheckpoint.write(file, this, seed);
     }
 
@@ -232,8 +409,26 @@ public final class Trainer implements AutoCloseable {
         return backend;
     }
 
+    /**
+     * The network, or with several replicas the primary one (replica 0): it holds the replicas' mean
+     * batch-norm statistics after {@link #fit()}, {@link #validate()} and {@link #saveCheckpoint}.
+     */
     public Network network() {
         return network;
+    }
+
+    /** The replicas this trainer steps: one for a single device. */
+    public DataParallel replicas() {
+        return replicas;
+    }
+
+    /** Replica r's network and optimizer, for restoring a checkpoint into each. */
+    Network network(int replica) {
+        return states[replica].network;
+    }
+
+    Optimizer optimizer(int replica) {
+        return states[replica].optimizer;
     }
 
     public TrainingConfig config() {
@@ -272,8 +467,9 @@ public final class Trainer implements AutoCloseable {
         return seed;
     }
 
+    /** The optimizer of the primary replica; every replica's holds the same state. */
     public Optimizer optimizer() {
-        return optimizer;
+        return states[0].optimizer;
     }
 
     /** Iterations completed so far. */
@@ -297,14 +493,13 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
-        batch.close();
-        optimizer.close();
-        logitsGradient.close();
-        lossFunction.close();
+        for (Replica s : states) {
+            s.close();
+        }
     }
 
     public static final class Builder {
-        private final Network network;
+        private final DataParallel replicas;
         private final Dataset trainData;
         private TrainingConfig config = TrainingConfig.builder().build();
         private String modelName = "model";
@@ -316,8 +511,8 @@ public final class Trainer implements AutoCloseable {
         private Normalize normalize;
         private List<String> classNames;
 
-        private Builder(Network network, Dataset trainData) {
-            this.network = network;
+        private Builder(DataParallel replicas, Dataset trainData) {
+            this.replicas = replicas;
             this.trainData = trainData;
         }
 
@@ -376,7 +571,7 @@ public final class Trainer implements AutoCloseable {
         }
 
         public Trainer build() {
-            ClassifierHead.requireRoomForLabels(network, trainData.numClasses());
+            ClassifierHead.requireRoomForLabels(replicas.primary(), trainData.numClasses());
             return new Trainer(this);
         }
     }

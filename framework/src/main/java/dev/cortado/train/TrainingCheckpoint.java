@@ -79,27 +79,30 @@ public final class TrainingCheckpoint {
                     + " to initialize weights only");
         }
         ScheduleSpec.fromParameters(jsonObject(file, meta, CheckpointLayout.SCHEDULE_KEY));
-        Map<String, Tensor> optimizerState = new LinkedHashMap<>();
         Map<String, String> optimizerMeta = new HashMap<>();
-        Backend backend = trainer.backend();
-        try {
-            NetworkWeights.copy(file, f, trainer.network(), true, Map.of());
-            for (Map.Entry<String, TensorData> e : f.tensors().entrySet()) {
-                if (e.getKey().startsWith(OPTIMIZER_PREFIX)) {
-                    optimizerState.put(e.getKey().substring(OPTIMIZER_PREFIX.length()),
-                            backend.upload(e.getValue().shape(), e.getValue().data()));
-                }
+        meta.forEach((k, v) -> {
+            if (k.startsWith(OPTIMIZER_PREFIX)) {
+                optimizerMeta.put(k.substring(OPTIMIZER_PREFIX.length()), v);
             }
-            meta.forEach((k, v) -> {
-                if (k.startsWith(OPTIMIZER_PREFIX)) {
-                    optimizerMeta.put(k.substring(OPTIMIZER_PREFIX.length()), v);
+        });
+        // Every replica restores the same bytes: the file's copy is what replica 0 would broadcast.
+        for (int r = 0; r < trainer.replicas().size(); r++) {
+            Backend backend = trainer.replicas().backend(r);
+            Map<String, Tensor> optimizerState = new LinkedHashMap<>();
+            try {
+                NetworkWeights.copy(file, f, trainer.network(r), true, Map.of());
+                for (Map.Entry<String, TensorData> e : f.tensors().entrySet()) {
+                    if (e.getKey().startsWith(OPTIMIZER_PREFIX)) {
+                        optimizerState.put(e.getKey().substring(OPTIMIZER_PREFIX.length()),
+                                backend.upload(e.getValue().shape(), e.getValue().data()));
+                    }
                 }
-            });
-            trainer.optimizer().loadState(trainer.network().parameters(), optimizerState, optimizerMeta);
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointFormatException(file, e.getMessage());
-        } finally {
-            optimizerState.values().forEach(Tensor::close);
+                trainer.optimizer(r).loadState(trainer.network(r).parameters(), optimizerState, optimizerMeta);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointFormatException(file, e.getMessage());
+            } finally {
+                optimizerState.values().forEach(Tensor::close);
+            }
         }
         Map<String, Object> loader = jsonObject(file, meta, CheckpointLayout.LOADER_KEY);
         Map<String, Object> rng = jsonObject(file, meta, CheckpointLayout.RNG_KEY);

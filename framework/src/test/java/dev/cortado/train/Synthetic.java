@@ -5,6 +5,7 @@ import dev.cortado.data.Dataset;
 import dev.cortado.data.SampleShape;
 import dev.cortado.nn.Network;
 import dev.cortado.nn.NetworkBuilder;
+import dev.cortado.nn.NetworkSpec;
 import dev.cortado.backend.Backend;
 import dev.cortado.tensor.Shape;
 import java.util.List;
@@ -45,6 +46,10 @@ final class Synthetic {
 
     /** conv 3×3×4 → BN → ReLU → max pool 2 → dropout 0.25 → dense 4: every kind of state a checkpoint keeps. */
     static Network convnet(Backend backend, long seed) {
+        return Network.build(convnetSpec(), backend, seed);
+    }
+
+    static NetworkSpec convnetSpec() {
         return NetworkBuilder.input(Shape.of(1, 8, 8))
                 .conv2d("conv1", 4, 3, 1, 1)
                 .batchNorm("bn1")
@@ -52,6 +57,20 @@ final class Synthetic {
                 .maxPool("pool1", 2, 2)
                 .dropout("drop1", 0.25f)
                 .dense("fc", 4)
-                .build(backend, seed);
+                .spec();
+    }
+
+    /**
+     * The convnet without batch norm: a replica's forward pass then depends on its own rows only, so data
+     * parallel training follows single-device training to rounding.
+     */
+    static NetworkSpec convnetWithoutBatchNorm() {
+        return NetworkBuilder.input(Shape.of(1, 8, 8))
+                .conv2d("conv1", 4, 3, 1, 1)
+                .relu("relu1")
+                .maxPool("pool1", 2, 2)
+                .dropout("drop1", 0.25f)
+                .dense("fc", 4)
+                .spec();
     }
 }

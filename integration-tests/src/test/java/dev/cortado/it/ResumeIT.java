@@ -60,12 +60,19 @@ class ResumeIT {
 
     @Test
     void aRunStoppedBySigtermAtARandomMomentResumesBitForBit() throws Exception {
-        long delay = 1200 + new Random().nextInt(2500);
         CortadoJar.Running running = CortadoJar.start(work, run("stopped"));
+        // Count from the start of training, when the handler is in place: on a loaded machine the JVM and
+        // the data took longer than the 1.2 s this test used to wait first, and the signal came before it.
+        long started = System.nanoTime();
+        while (running.process().isAlive() && !Files.readString(running.err()).contains("training lenet5")
+                && System.nanoTime() - started < 60_000_000_000L) {
+            Thread.sleep(20);
+        }
+        long delay = 200 + new Random().nextInt(2500);
         Thread.sleep(delay);
         running.process().destroy(); // SIGTERM
         CortadoJar stopped = CortadoJar.finish(running);
-        String when = "SIGTERM after " + delay + " ms: " + stopped.err();
+        String when = "SIGTERM " + delay + " ms into training: " + stopped.err();
         assertTrue(stopped.exitCode() == 143 || stopped.exitCode() == 0, when);
         if (stopped.exitCode() == 143) {
             assertTrue(stopped.err().contains("continue with: cortado train --resume"), when);

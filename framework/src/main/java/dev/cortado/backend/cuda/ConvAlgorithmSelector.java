@@ -1,9 +1,9 @@
 package dev.cortado.backend.cuda;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -24,7 +24,8 @@ public final class ConvAlgorithmSelector {
     private static final Logger LOG = LogManager.getLogger(ConvAlgorithmSelector.class);
 
     private final CudnnOptions options;
-    private final Map<ConvKey, ConvAlgorithmPerf> chosen = new HashMap<>();
+    /** Concurrent: a backend may be used from one thread, then another. */
+    private final Map<ConvKey, ConvAlgorithmPerf> chosen = new ConcurrentHashMap<>();
 
     public ConvAlgorithmSelector(CudnnOptions options) {
         this.options = options;
@@ -82,15 +83,22 @@ public final class ConvAlgorithmSelector {
         return best;
     }
 
-    /** The cached choice for {@code key}, or one picked from the ranking {@code search} supplies. */
+    /**
+     * The cached choice for {@code key}, or one picked from the ranking {@code search} supplies. The search
+     * (cudnnFind, which runs the algorithms) happens outside any lock; when two threads search one key at
+     * once, the first choice stored is the one both use from then on.
+     */
     public ConvAlgorithmPerf choose(ConvKey key, Supplier<List<ConvAlgorithmPerf>> search) {
         ConvAlgorithmPerf p = chosen.get(key);
         if (p == null) {
             List<ConvAlgorithmPerf> ranking = search.get();
-            p = pick(key, ranking, options);
-            chosen.put(key, p);
-            LOG.debug("{}: algorithm {} ({} ms, {} bytes of workspace) of {}", key, p.algorithm(), p.timeMs(),
-                    p.workspaceBytes(), ranking);
+            ConvAlgorithmPerf picked = pick(key, ranking, options);
+            p = chosen.putIfAbsent(key, picked);
+            if (p == null) {
+                p = picked;
+                LOG.debug("{}: algorithm {} ({} ms, {} bytes of workspace) of {}", key, p.algorithm(), p.timeMs(),
+                        p.workspaceBytes(), ranking);
+            }
         }
         return p;
     }

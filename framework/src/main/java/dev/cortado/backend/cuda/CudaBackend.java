@@ -17,6 +17,11 @@ import dev.cortado.tensor.Device;
  * The CUDA backend: cuDNN for convolution, pooling, normalization, activations and softmax; cuBLAS for
  * GEMM, scal and axpy; NVRTC-compiled kernels for the rest. All work is queued on one stream; only
  * reading scalars or copying to the host waits for it.
+ *
+ * <p>Each entry point — every op family's accessor, the memory pool, synchronize, close — first makes
+ * this backend's device current on the calling thread, so a {@code cuda:1} backend may be used from any
+ * thread (one at a time) without its allocations, cuDNN and cuBLAS calls landing on device 0. Keep the op
+ * families as the accessors return them per call rather than across threads.
  */
 public final class CudaBackend implements Backend {
     private final CudaContext ctx;
@@ -60,6 +65,11 @@ public final class CudaBackend implements Backend {
         return ctx.options;
     }
 
+    /** What the in-process CUDA transport needs of this backend: its device, streams, memory and kernels. */
+    CudaContext context() {
+        return ctx;
+    }
+
     public GpuInfo gpu() {
         return ctx.gpu;
     }
@@ -74,58 +84,65 @@ public final class CudaBackend implements Backend {
         return ctx.device;
     }
 
+    /** This backend's {@code ops}, with its device made current on the calling thread. */
+    private <T> T bound(T ops) {
+        ctx.binding.bind();
+        return ops;
+    }
+
     @Override
     public CudaMemoryPool memory() {
-        return ctx.memory;
+        return bound(ctx.memory);
     }
 
     @Override
     public ConvolutionOps convolution() {
-        return convolution;
+        return bound(convolution);
     }
 
     @Override
     public PoolingOps pooling() {
-        return pooling;
+        return bound(pooling);
     }
 
     @Override
     public NormalizationOps normalization() {
-        return normalization;
+        return bound(normalization);
     }
 
     @Override
     public BlasOps blas() {
-        return blas;
+        return bound(blas);
     }
 
     @Override
     public ActivationOps activations() {
-        return activations;
+        return bound(activations);
     }
 
     @Override
     public LossOps losses() {
-        return losses;
+        return bound(losses);
     }
 
     @Override
     public DropoutOps dropout() {
-        return dropout;
+        return bound(dropout);
     }
 
     @Override
     public TensorOps tensors() {
-        return tensors;
+        return bound(tensors);
     }
 
     @Override
     public OptimizerOps optimizers() {
-        return optimizers;
+        return bound(optimizers);
     }
 
     @Override
     public void synchronize() {
+        ctx.binding.bind();
         ctx.synchronize("synchronize");
     }
 

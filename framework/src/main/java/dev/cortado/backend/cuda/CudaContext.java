@@ -7,9 +7,9 @@ import dev.cortado.tensor.Device;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import jcuda.Pointer;
 import jcuda.driver.CUstream;
 import jcuda.jcublas.JCublas2;
@@ -37,12 +37,17 @@ import jcuda.runtime.cudaStream_t;
  * What every op family of one CUDA backend shares: the device, its one stream, the cuBLAS and cuDNN
  * handles bound to that stream, the memory pool, the kernels, the pinned staging buffer, the one cuDNN
  * workspace, and the descriptors cached per shape or spec.
+ *
+ * <p>A backend may be used from any thread, one thread at a time (a data-parallel replica's thread, then
+ * the main thread to validate or save): {@link #binding} makes the device current on the calling thread
+ * at each entry, and the descriptor caches are concurrent maps, so that no lookup can corrupt them.
  */
 final class CudaContext implements AutoCloseable {
     static final Pointer ONE = Pointer.to(new float[] {1f});
     static final Pointer ZERO = Pointer.to(new float[] {0f});
 
     final Device device;
+    final DeviceBinding binding;
     final GpuInfo gpu;
     final CudnnOptions options;
     final cudaStream_t stream = new cudaStream_t();
@@ -53,23 +58,24 @@ final class CudaContext implements AutoCloseable {
     final PinnedStaging staging;
     final ConvAlgorithmSelector algorithms;
 
-    private final Map<List<Integer>, cudnnTensorDescriptor> tensorDescriptors = new HashMap<>();
-    private final Map<Shape, cudnnFilterDescriptor> filterDescriptors = new HashMap<>();
-    private final Map<Conv2dSpec, cudnnConvolutionDescriptor> convDescriptors = new HashMap<>();
-    private final Map<Pool2dSpec, cudnnPoolingDescriptor> poolDescriptors = new HashMap<>();
-    private final Map<Integer, cudnnActivationDescriptor> activationDescriptors = new HashMap<>();
-    private final Map<LrnSpec, cudnnLRNDescriptor> lrnDescriptors = new HashMap<>();
+    private final Map<List<Integer>, cudnnTensorDescriptor> tensorDescriptors = new ConcurrentHashMap<>();
+    private final Map<Shape, cudnnFilterDescriptor> filterDescriptors = new ConcurrentHashMap<>();
+    private final Map<Conv2dSpec, cudnnConvolutionDescriptor> convDescriptors = new ConcurrentHashMap<>();
+    private final Map<Pool2dSpec, cudnnPoolingDescriptor> poolDescriptors = new ConcurrentHashMap<>();
+    private final Map<Integer, cudnnActivationDescriptor> activationDescriptors = new ConcurrentHashMap<>();
+    private final Map<LrnSpec, cudnnLRNDescriptor> lrnDescriptors = new ConcurrentHashMap<>();
     private CudaBuffer workspace;
     private long workspaceBytes;
     private boolean closed;
 
     CudaContext(GpuInfo gpu, int driverVersion, CudnnOptions options) {
         this.device = Device.cuda(gpu.ordinal());
+        this.binding = new DeviceBinding(gpu.ordinal(), DeviceBinding.JCUDA);
         this.gpu = gpu;
         this.options = options;
         CudaCalls.enableExceptions();
         String op = "start CUDA backend on " + device;
-        CudaCalls.runtime(op, "cudaSetDevice", () -> JCuda.cudaSetDevice(gpu.ordinal()));
+        binding.bind();
         CudaCalls.runtime(op, "cudaStreamCreate", () -> JCuda.cudaStreamCreate(stream));
         CudaCalls.cublas(op, "cublasCreate", () -> JCublas2.cublasCreate(cublas));
         CudaCalls.cublas(op, "cublasSetStream", () -> JCublas2.cublasSetStream(cublas, stream));
@@ -80,7 +86,7 @@ final class CudaContext implements AutoCloseable {
         CudaCalls.cudnn(op, "cudnnCreate", () -> JCudnn.cudnnCreate(cudnn));
         CudaCalls.cudnn(op, "cudnnSetStream", () -> JCudnn.cudnnSetStream(cudnn, stream));
         this.memory = new CudaMemoryPool(device, stream);
-        this.kernels = new CudaKernels(gpu, driverVersion, new CUstream(stream), PtxCache.forThisUser());
+        this.kernels = new CudaKernels(gpu, driverVersion, new CUstream(stream), PtxCache.forThisUser(), binding);
         this.staging = new PinnedStaging(stream);
         this.algorithms = new ConvAlgorithmSelector(options);
     }
@@ -214,11 +220,12 @@ final class CudaContext implements AutoCloseable {
      * native handles twice, which cuDNN and cuBLAS answer with a crash rather than an error.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        binding.bind();
         JCuda.cudaStreamSynchronize(stream);
         tensorDescriptors.values().forEach(JCudnn::cudnnDestroyTensorDescriptor);
         filterDescriptors.values().forEach(JCudnn::cudnnDestroyFilterDescriptor);
@@ -235,5 +242,6 @@ final class CudaContext implements AutoCloseable {
         JCudnn.cudnnDestroy(cudnn);
         JCublas2.cublasDestroy(cublas);
         JCuda.cudaStreamDestroy(stream);
+        binding.forget();
     }
 }

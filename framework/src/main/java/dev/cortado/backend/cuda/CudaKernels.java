@@ -19,7 +19,8 @@ import org.apache.logging.log4j.Logger;
 /**
  * The custom kernels: each module is compiled by NVRTC for this device's architecture on first use (or
  * taken from the {@link PtxCache}), loaded through the driver API into the runtime's primary context, and
- * launched on the backend's stream.
+ * launched on the backend's stream. Safe to use from several threads: the module and function maps are
+ * guarded, and every launch first binds the device to the calling thread.
  */
 final class CudaKernels implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(CudaKernels.class);
@@ -29,34 +30,29 @@ final class CudaKernels implements AutoCloseable {
     private final int driverVersion;
     private final CUstream stream;
     private final PtxCache cache;
+    /** Guarded by this. */
     private final Map<String, CUmodule> modules = new HashMap<>();
+    /** Guarded by this. */
     private final Map<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
-    /** The runtime's primary context of this device, current on the thread that created the backend. */
-    private final CUcontext context = new CUcontext();
-    private Thread boundThread;
+    private final DeviceBinding binding;
     private String architecture;
 
-    /** Call on the thread that has just initialized the runtime on this device (cudaSetDevice, a stream). */
-    CudaKernels(GpuInfo gpu, int driverVersion, CUstream stream, PtxCache cache) {
+    /**
+     * Call on the thread that has just initialized the runtime on this device (cudaSetDevice, a stream): the
+     * primary context current there is recorded in {@code binding}, which makes it current on any other
+     * thread before a launch. The runtime binds its primary context to each thread by itself; the driver API
+     * does not, so a kernel launched first thing from another thread would fail with
+     * CUDA_ERROR_INVALID_CONTEXT.
+     */
+    CudaKernels(GpuInfo gpu, int driverVersion, CUstream stream, PtxCache cache, DeviceBinding binding) {
         this.gpu = gpu;
         this.driverVersion = driverVersion;
         this.stream = stream;
         this.cache = cache;
+        this.binding = binding;
+        CUcontext context = new CUcontext();
         CudaCalls.driver("start CUDA backend", "cuCtxGetCurrent", () -> JCudaDriver.cuCtxGetCurrent(context));
-        this.boundThread = Thread.currentThread();
-    }
-
-    /**
-     * Makes the backend's context current before driver-API calls. The runtime binds its primary context to
-     * each thread by itself; the driver API does not, so a kernel launched first thing from another thread
-     * (ops may run on any one thread at a time) would fail with CUDA_ERROR_INVALID_CONTEXT.
-     */
-    private void bindContext() {
-        Thread current = Thread.currentThread();
-        if (current != boundThread) {
-            CudaCalls.driver("bind CUDA context", "cuCtxSetCurrent", () -> JCudaDriver.cuCtxSetCurrent(context));
-            boundThread = current;
-        }
+        binding.setContext(context);
     }
 
     /**
@@ -103,15 +99,24 @@ final class CudaKernels implements AutoCloseable {
 
     /** Launches {@code blocks} blocks of {@link #BLOCK} threads (reductions: one block per channel or row). */
     void launchBlocks(String op, Kernel kernel, int blocks, Object... args) {
+        launchBlocksOn(stream, op, kernel, blocks, args);
+    }
+
+    /** An element-wise kernel over n elements on another stream of this device (a communication stream). */
+    void launchOn(CUstream on, String op, Kernel kernel, long n, Object... args) {
+        launchBlocksOn(on, op, kernel, gridFor(n, gpu.multiprocessors()), args);
+    }
+
+    private void launchBlocksOn(CUstream on, String op, Kernel kernel, int blocks, Object... args) {
         kernel.check(op, args);
         if (blocks < 1) {
             return; // a grid of zero blocks is an invalid launch; one block per channel of nothing is no work
         }
-        bindContext();
+        binding.bind();
         CUfunction f = function(kernel);
         Pointer params = parameters(args);
         CudaCalls.driver(op, "cuLaunchKernel(" + kernel.kernelName() + ")",
-                () -> JCudaDriver.cuLaunchKernel(f, blocks, 1, 1, BLOCK, 1, 1, 0, stream, params, null));
+                () -> JCudaDriver.cuLaunchKernel(f, blocks, 1, 1, BLOCK, 1, 1, 0, on, params, null));
     }
 
     private static Pointer parameters(Object[] args) {
@@ -137,7 +142,7 @@ final class CudaKernels implements AutoCloseable {
         return Pointer.to(p);
     }
 
-    private CUfunction function(Kernel kernel) {
+    private synchronized CUfunction function(Kernel kernel) {
         CUfunction f = functions.get(kernel);
         if (f == null) {
             CUmodule m = modules.computeIfAbsent(kernel.module(), this::load);
@@ -194,8 +199,8 @@ final class CudaKernels implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        bindContext();
+    public synchronized void close() {
+        binding.bind();
         for (CUmodule m : modules.values()) {
             JCudaDriver.cuModuleUnload(m);
         }

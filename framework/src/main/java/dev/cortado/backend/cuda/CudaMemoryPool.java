@@ -11,24 +11,25 @@ import jcuda.runtime.cudaStream_t;
 /**
  * The CUDA backend's {@link MemoryPool}: the {@link CachingAllocator} over cudaMalloc, zero-filling each
  * buffer on the backend's stream. The op or layer named by {@link #tagged} appears in out-of-memory errors.
+ * Safe to use from several threads: the allocator is synchronized, and a tag holds for its own thread.
  */
 public final class CudaMemoryPool implements MemoryPool {
     private final Device device;
     private final cudaStream_t stream;
     private final CachingAllocator<Pointer> allocator;
-    private String tag = "allocate";
+    private final ThreadLocal<String> tag = ThreadLocal.withInitial(() -> "allocate");
 
     CudaMemoryPool(Device device, cudaStream_t stream) {
         this.device = device;
         this.stream = stream;
-        this.allocator = new CachingAllocator<>(device.toString(), new CudaMalloc());
+        this.allocator = new CachingAllocator<>(device.toString(), new CudaMalloc(RuntimeMemory.JCUDA));
     }
 
-    /** A scope within which allocations are attributed to {@code op} (e.g. a layer's name). */
+    /** A scope within which this thread's allocations are attributed to {@code op} (e.g. a layer's name). */
     public AutoCloseable tagged(String op) {
-        String previous = tag;
-        tag = op;
-        return () -> tag = previous;
+        String previous = tag.get();
+        tag.set(op);
+        return () -> tag.set(previous);
     }
 
     @Override
@@ -38,7 +39,7 @@ public final class CudaMemoryPool implements MemoryPool {
 
     @Override
     public CudaBuffer allocate(long floats) {
-        return allocate(floats, tag);
+        return allocate(floats, tag.get());
     }
 
     public CudaBuffer allocate(long floats, String op) {
@@ -88,25 +89,63 @@ public final class CudaMemoryPool implements MemoryPool {
         return allocator.systemMallocs();
     }
 
+    /** The CUDA runtime calls of {@link CudaMalloc}: a seam, so that tests can play out-of-memory without a GPU. */
+    interface RuntimeMemory {
+        int malloc(Pointer p, long bytes);
+
+        /** Returns and clears the last error of this thread (cudaGetLastError). */
+        int getLastError();
+
+        int free(Pointer p);
+
+        int memGetInfo(long[] free, long[] total);
+
+        RuntimeMemory JCUDA = new RuntimeMemory() {
+            @Override
+            public int malloc(Pointer p, long bytes) {
+                return JCuda.cudaMalloc(p, bytes);
+            }
+
+            @Override
+            public int getLastError() {
+                return JCuda.cudaGetLastError();
+            }
+
+            @Override
+            public int free(Pointer p) {
+                return JCuda.cudaFree(p);
+            }
+
+            @Override
+            public int memGetInfo(long[] free, long[] total) {
+                return JCuda.cudaMemGetInfo(free, total);
+            }
+        };
+    }
+
     /** cudaMalloc and cudaFree, answering null on out-of-memory so that the allocator can retry. */
-    private static final class CudaMalloc implements CachingAllocator.RawMemory<Pointer> {
+    static final class CudaMalloc implements CachingAllocator.RawMemory<Pointer> {
+        private final RuntimeMemory runtime;
+
+        CudaMalloc(RuntimeMemory runtime) {
+            this.runtime = runtime;
+        }
+
         @Override
         public Pointer malloc(long bytes) {
             Pointer p = new Pointer();
             int status;
             try {
-                status = JCuda.cudaMalloc(p, bytes);
+                status = runtime.malloc(p, bytes);
             } catch (jcuda.CudaException e) {
-                if (String.valueOf(e.getMessage()).contains("cudaErrorMemoryAllocation")) {
+                if (isOutOfMemory(e)) {
                     status = cudaError.cudaErrorMemoryAllocation;
                 } else {
                     throw CudaCalls.wrap("allocate", "cudaMalloc(" + bytes + ")", e);
                 }
             }
             if (status == cudaError.cudaErrorMemoryAllocation) {
-                JCuda.setExceptionsEnabled(false);
-                JCuda.cudaGetLastError(); // out of memory is not sticky: clear it so later calls do not report it
-                JCuda.setExceptionsEnabled(true);
+                clearLastError();
                 return null;
             }
             if (status != cudaError.cudaSuccess) {
@@ -115,16 +154,35 @@ public final class CudaMemoryPool implements MemoryPool {
             return p;
         }
 
+        /**
+         * Out of memory is not sticky: clear it, so that later calls do not report it. With JCuda's exceptions
+         * on, cudaGetLastError reports the error it clears by throwing; that exception is the expected answer.
+         * (Turning the exceptions off around the call would switch them off for every thread of the JVM.)
+         */
+        private void clearLastError() {
+            try {
+                runtime.getLastError();
+            } catch (jcuda.CudaException e) {
+                if (!isOutOfMemory(e)) {
+                    throw CudaCalls.wrap("allocate", "cudaGetLastError", e);
+                }
+            }
+        }
+
+        private static boolean isOutOfMemory(jcuda.CudaException e) {
+            return String.valueOf(e.getMessage()).contains("cudaErrorMemoryAllocation");
+        }
+
         @Override
         public void free(Pointer block) {
-            CudaCalls.runtime("free", "cudaFree", () -> JCuda.cudaFree(block));
+            CudaCalls.runtime("free", "cudaFree", () -> runtime.free(block));
         }
 
         @Override
         public long[] memoryInfo() {
             long[] free = new long[1];
             long[] total = new long[1];
-            CudaCalls.runtime("memory info", "cudaMemGetInfo", () -> JCuda.cudaMemGetInfo(free, total));
+            CudaCalls.runtime("memory info", "cudaMemGetInfo", () -> runtime.memGetInfo(free, total));
             return new long[] {free[0], total[0]};
         }
     }

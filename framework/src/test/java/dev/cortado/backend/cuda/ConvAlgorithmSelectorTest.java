@@ -164,4 +164,47 @@ class ConvAlgorithmSelectorTest {
                 Conv2dSpec.of(3, 1, 2).withDilation(2).withGroups(2));
         assertEquals(Shape.nchw(2, 6, 9, 9), dilated.output());
     }
+
+    /** Threads choosing at once (a backend used by one thread, then another) share one cache that loses nothing. */
+    @Test
+    void concurrentChoicesAgreeAndEveryKeyIsCachedOnce() throws Exception {
+        ConvAlgorithmSelector selector = new ConvAlgorithmSelector(CudnnOptions.DEFAULT);
+        int keys = 300;
+        int threads = 4;
+        AtomicInteger searches = new AtomicInteger();
+        ConvAlgorithmPerf[][] seen = new ConvAlgorithmPerf[threads][keys];
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> workers = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Thread w = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                for (int k = 0; k < keys; k++) {
+                    ConvKey key = new ConvKey(ConvKey.Direction.FORWARD, Shape.nchw(k + 1, 3, 32, 32),
+                            Shape.of(16, 3, 3, 3), Conv2dSpec.of(3, 1, 1));
+                    seen[thread][k] = selector.choose(key, () -> {
+                        searches.incrementAndGet();
+                        return RANKING;
+                    });
+                }
+            });
+            w.start();
+            workers.add(w);
+        }
+        start.countDown();
+        for (Thread w : workers) {
+            w.join();
+        }
+        assertEquals(keys, selector.cachedChoices());
+        assertTrue(searches.get() >= keys && searches.get() <= keys * threads, "searches: " + searches.get());
+        for (int k = 0; k < keys; k++) {
+            for (int t = 1; t < threads; t++) {
+                assertTrue(seen[t][k] == seen[0][k], "key " + k + ": every thread uses the first choice stored");
+            }
+        }
+    }
 }
