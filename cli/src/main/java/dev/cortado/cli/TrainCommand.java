@@ -144,6 +144,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Training augmentations: crop (pad and random crop), flip, rotate (±15°). Default: ${DEFAULT-VALUE}.")
     List<String> augment;
 
+    @Option(names = "--workers", paramLabel = "N", description = "Threads that read and augment the training data"
+            + " (the results do not depend on it). Default: the cores minus one, at least 1.")
+    Integer workers;
+
     @Option(names = "--val-split", paramLabel = "FRACTION", description = "Hold out this fraction of the training "
             + "data for validation (default: validate on the test split).")
     Double valSplit;
@@ -262,6 +266,7 @@ final class TrainCommand implements Callable<Integer> {
             MetricsCsvLog metrics = new MetricsCsvLog(runDir.resolve("metrics.csv"));
             Trainer.Builder builder = Trainer.builder(network, inputs.train()).config(config).modelName(modelName)
                     .validationData(inputs.validation()).trainTransform(trainTransform).evalTransform(evalTransform)
+                    .workers(loaderWorkers())
                     .listener(new ProgressDisplay(spec.commandLine().getErr(), System.console() != null, System::nanoTime))
                     .listener(metrics)
                     .listener(new TrainingPlot(runDir.resolve("training.png"), modelName + " on "
@@ -312,7 +317,8 @@ final class TrainCommand implements Callable<Integer> {
                     // The last epoch's validation already was the test split, at the same weights.
                     testResult = !inputs.validatesOnHoldOut() && last != null && last.validation() != null
                             && trainer.position().batch() == 0
-                            ? last.validation() : Evaluator.evaluate(network, inputs.test(), batchSize, evalTransform);
+                            ? last.validation() : Evaluator.evaluate(network, inputs.test(), batchSize, evalTransform,
+                            loaderWorkers());
                 }
                 TrainResult result = result(network, device, trainer, epochResults, testResult, saver, runDir, seconds);
                 print(result);
@@ -425,6 +431,9 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery != null) {
             positive("--checkpoint-every", checkpointEvery);
         }
+        if (workers != null) {
+            positive("--workers", workers);
+        }
         if (valSplit != null && !(valSplit > 0 && valSplit < 1)) {
             throw new UserInputException("--val-split must lie strictly between 0 and 1, got " + valSplit);
         }
@@ -455,6 +464,10 @@ final class TrainCommand implements Callable<Integer> {
             LOG.warn("--threads {} is more than the {} cores of this machine; the extra threads only wait their turn",
                     backend.threads, cores);
         }
+    }
+
+    private int loaderWorkers() {
+        return workers != null ? workers : DataLoader.defaultWorkers();
     }
 
     /** The training settings, for {@code trainSamples} images per epoch (the schedule's length follows them). */

@@ -51,6 +51,7 @@ public final class Trainer implements AutoCloseable {
     private final DeviceBatch batch;
     private final ReusableTensor logitsGradient;
     private final Map<String, String> extraMetadata;
+    private final int workers;
     private long seed;
     private LoaderPosition position = LoaderPosition.START;
     private long iteration;
@@ -69,6 +70,7 @@ public final class Trainer implements AutoCloseable {
         this.evalTransform = b.evalTransform;
         this.listeners = List.copyOf(b.listeners);
         this.extraMetadata = Map.copyOf(b.extraMetadata);
+        this.workers = b.workers;
         this.seed = config.seed();
         this.optimizer = Optimizer.create(config.optimizer(), backend);
         this.schedule = config.schedule().build(config.optimizer().learningRate());
@@ -85,7 +87,7 @@ public final class Trainer implements AutoCloseable {
     public void fit() {
         listeners.forEach(l -> l.onTrainingStart(this));
         try (DataLoader loader = DataLoader.builder(trainData).batchSize(config.batchSize()).shuffle(true)
-                .seed(seed).dropLast(config.dropLast()).augmentation(trainTransform).build()) {
+                .seed(seed).dropLast(config.dropLast()).augmentation(trainTransform).workers(workers).build()) {
             loader.seek(position);
             while (!finished()) {
                 EpochResult epoch = runEpoch(loader);
@@ -108,6 +110,7 @@ public final class Trainer implements AutoCloseable {
     private EpochResult runEpoch(DataLoader loader) {
         int epoch = position.epoch();
         long start = System.nanoTime();
+        long waitedBefore = loader.waitedNanos();
         double lossSum = 0;
         long correct = 0;
         long seen = 0;
@@ -128,9 +131,10 @@ public final class Trainer implements AutoCloseable {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double dataWait = (loader.waitedNanos() - waitedBefore) / 1e9 / seconds;
         EvaluationResult validation = validationData != null ? validate() : null;
         return new EpochResult(epoch, iteration, seen == 0 ? Double.NaN : lossSum / seen,
-                seen == 0 ? Double.NaN : (double) correct / seen, seen / seconds, seconds, validation);
+                seen == 0 ? Double.NaN : (double) correct / seen, seen / seconds, seconds, validation, dataWait);
     }
 
     /**
@@ -194,7 +198,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Evaluates the current weights on the validation data. */
     public EvaluationResult validate() {
-        return Evaluator.evaluate(network, validationData, config.batchSize(), evalTransform);
+        return Evaluator.evaluate(network, validationData, config.batchSize(), evalTransform, workers);
     }
 
     /** Asks the loop to stop after the current iteration (early stopping, a user's interrupt). */
@@ -301,6 +305,7 @@ public final class Trainer implements AutoCloseable {
         private AugmentationPipeline evalTransform = AugmentationPipeline.identity();
         private final List<TrainingListener> listeners = new ArrayList<>();
         private final Map<String, String> extraMetadata = new LinkedHashMap<>();
+        private int workers = 1;
 
         private Builder(Network network, Dataset trainData) {
             this.network = network;
@@ -338,6 +343,15 @@ public final class Trainer implements AutoCloseable {
         /** A metadata entry saved in every checkpoint (keys outside "cortado." are free to use). */
         public Builder metadata(String key, String value) {
             extraMetadata.put(key, value);
+            return this;
+        }
+
+        /** Data loader threads for training and validation; the results do not depend on it. Default 1. */
+        public Builder workers(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, got " + v);
+            }
+            workers = v;
             return this;
         }
 
