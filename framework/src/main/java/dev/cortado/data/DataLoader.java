@@ -58,6 +58,8 @@ public final class DataLoader implements Closeable {
     private final SampleShape outputShape;
     private final int batchesPerEpoch;
     private final Batch[] ring;
+    /** The pipeline folded into one pass from the dataset's 8-bit pixels; null when it cannot be. */
+    private final OnePassTransform onePass;
     private final int id = LOADERS.incrementAndGet();
 
     private Run run;
@@ -95,6 +97,7 @@ public final class DataLoader implements Closeable {
             throw new IllegalArgumentException(dataset.description() + " has " + n + " samples, fewer than one batch of "
                     + batchSize + (dropLast ? " with drop-last" : "") + "; nothing to load");
         }
+        this.onePass = dataset.hasBytePixels() ? OnePassTransform.plan(pipeline, dataset.sampleShape()) : null;
         this.ring = new Batch[prefetch + 2];
         for (int i = 0; i < ring.length; i++) {
             ring[i] = new Batch(outputShape, batchSize);
@@ -250,9 +253,9 @@ public final class DataLoader implements Closeable {
     private void startRun() {
         run = new Run(position);
         delivered = 0;
-        LOG.debug("loading {} from epoch {} batch {} with {} worker(s): {} batches of {} per epoch, shuffle {}, seed {}",
-                dataset.description(), position.epoch(), position.batch(), workers, batchesPerEpoch, batchSize,
-                shuffle, seed);
+        LOG.debug("loading {} from epoch {} batch {} with {} worker(s){}: {} batches of {} per epoch, shuffle {}, seed {}",
+                dataset.description(), position.epoch(), position.batch(), workers,
+                onePass != null ? " in one pass from 8-bit pixels" : "", batchesPerEpoch, batchSize, shuffle, seed);
     }
 
     private void stopRun() {
@@ -408,8 +411,10 @@ public final class DataLoader implements Closeable {
         /** The filling loop of one worker thread. */
         private final class Worker implements Runnable {
             private final AugmentationPipeline.Workspace workspace =
-                    pipeline.isIdentity() ? null : pipeline.newWorkspace(dataset.sampleShape());
+                    pipeline.isIdentity() || onePass != null ? null : pipeline.newWorkspace(dataset.sampleShape());
             private final SampleRandom random = new SampleRandom(0);
+            private final ByteImage pixels = new ByteImage();
+            private final OnePassTransform.Scratch scratch = new OnePassTransform.Scratch();
 
             @Override
             public void run() {
@@ -485,7 +490,11 @@ public final class DataLoader implements Closeable {
                 for (int r = firstRow; r < lastRow; r++) {
                     int sample = order[index * batchSize + r];
                     int label;
-                    if (workspace == null) {
+                    if (onePass != null) {
+                        label = dataset.readPixels(sample, pixels);
+                        random.reset(augmentationSeed(epoch, sample));
+                        onePass.apply(pixels, random, scratch, images, r * rowSize);
+                    } else if (workspace == null) {
                         label = dataset.read(sample, images, r * rowSize);
                     } else {
                         label = dataset.read(sample, workspace.input(), 0);

@@ -198,11 +198,11 @@ class DataLoaderTest {
         ByteImageDataset good = indexed(12);
         Dataset failing = new ByteImageDataset("failing", good.sampleShape(), new byte[12 * 4], new byte[12], 10, null) {
             @Override
-            public int read(int index, float[] dst, int offset) {
+            public int readPixels(int index, ByteImage image) {
                 if (index == 6) {
                     throw broken;
                 }
-                return super.read(index, dst, offset);
+                return super.readPixels(index, image);
             }
         };
         try (DataLoader loader = DataLoader.builder(failing).batchSize(4).shuffle(false).build()) {
@@ -273,13 +273,13 @@ class DataLoaderTest {
     static Dataset jittery(ByteImageDataset data) {
         return new ByteImageDataset("jittery", data.sampleShape(), pixelsOf(data), labelsOf(data), 10, null) {
             @Override
-            public int read(int index, float[] dst, int offset) {
+            public int readPixels(int index, ByteImage image) {
                 try {
                     Thread.sleep((index * 7919L) % 3);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return super.read(index, dst, offset);
+                return super.readPixels(index, image);
             }
         };
     }
@@ -320,11 +320,11 @@ class DataLoaderTest {
         ByteImageDataset good = indexed(40);
         Dataset failing = new ByteImageDataset("failing", good.sampleShape(), new byte[40 * 4], new byte[40], 10, null) {
             @Override
-            public int read(int index, float[] dst, int offset) {
+            public int readPixels(int index, ByteImage image) {
                 if (index == 13) {
                     throw broken;
                 }
-                return super.read(index, dst, offset);
+                return super.readPixels(index, image);
             }
         };
         try (DataLoader loader = DataLoader.builder(failing).batchSize(4).shuffle(false).workers(4).build()) {
