@@ -1,14 +1,8 @@
 package dev.cortado.cli;
 
 import dev.cortado.backend.Backend;
-import dev.cortado.data.Augmentation;
 import dev.cortado.data.AugmentationPipeline;
 import dev.cortado.data.DataLoader;
-import dev.cortado.data.HorizontalFlip;
-import dev.cortado.data.Normalize;
-import dev.cortado.data.RandomCrop;
-import dev.cortado.data.RandomRotation;
-import dev.cortado.data.SampleShape;
 import dev.cortado.models.NetworkSpecs;
 import dev.cortado.nn.Network;
 import dev.cortado.optim.GradientClipping;
@@ -141,7 +135,8 @@ final class TrainCommand implements Callable<Integer> {
     Long warmup;
 
     @Option(names = "--augment", paramLabel = "LIST", split = ",", defaultValue = "none",
-            description = "Training augmentations: crop (pad and random crop), flip, rotate (±15°). Default: ${DEFAULT-VALUE}.")
+            description = "Training augmentations: crop (pad and random crop), resized-crop (random area and aspect,"
+                    + " resized), flip, rotate (±15°). Default: ${DEFAULT-VALUE}.")
     List<String> augment;
 
     @Option(names = "--workers", paramLabel = "N", description = "Threads that read and augment the training data"
@@ -249,7 +244,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "data, but " + inputs.fullTrain().description() + " has no test split; add --val-split F");
         }
         TrainingConfig config = trainingConfig(inputs.train().size());
-        AugmentationPipeline trainTransform = augmentation(augment, inputs.sampleShape(), inputs.normalize());
+        AugmentationPipeline trainTransform = Augmentations.training(augment, inputs.sampleShape(), inputs.sampleShape(),
+                inputs.normalize());
         AugmentationPipeline evalTransform = AugmentationPipeline.of(inputs.normalize());
         String modelName = inputs.model().name();
         Path runDir = runDirectory(modelName);
@@ -269,6 +265,7 @@ final class TrainCommand implements Callable<Integer> {
                     .workers(loaderWorkers())
                     .listener(new ProgressDisplay(spec.commandLine().getErr(), System.console() != null, System::nanoTime))
                     .listener(metrics)
+                    .listener(new DataBoundWarning(DataBoundWarning.remedy(loaderWorkers(), inputs), System::nanoTime))
                     .listener(new TrainingPlot(runDir.resolve("training.png"), modelName + " on "
                             + inputs.dataDirectory().getFileName(), metrics.file()));
             if (earlyStop != null) {
@@ -550,25 +547,6 @@ final class TrainCommand implements Callable<Integer> {
             s = s.withWarmup(warmupSteps, ScheduleSpec.DEFAULT_WARMUP_START_FACTOR);
         }
         return s;
-    }
-
-    /** The named augmentations in a fixed order (geometry first), then normalization. */
-    static AugmentationPipeline augmentation(List<String> names, SampleShape shape, Normalize normalize) {
-        List<Augmentation> steps = new ArrayList<>();
-        for (String raw : names) {
-            String name = raw.strip().toLowerCase(Locale.ROOT);
-            switch (name) {
-                case "crop" -> steps.add(new RandomCrop(shape.height(), shape.width(),
-                        Math.max(1, Math.min(shape.height(), shape.width()) / 8)));
-                case "flip" -> steps.add(HorizontalFlip.half());
-                case "rotate" -> steps.add(RandomRotation.upTo(15));
-                case "none", "" -> { }
-                default -> throw new UserInputException("--augment: unknown augmentation '" + raw
-                        + "'; known: crop, flip, rotate");
-            }
-        }
-        steps.add(normalize);
-        return AugmentationPipeline.of(steps);
     }
 
     /** The run's directory: given, the resumed checkpoint's, or a new one under runs/. */

@@ -7,17 +7,24 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Images in one subfolder per class ({@code root/cat/001.png}, {@code root/dog/a.jpg}, ...): class
@@ -275,12 +282,13 @@ public final class ImageFolderDataset implements Dataset {
     private static BufferedImage decode(Path file) {
         BufferedImage image;
         try {
-            image = ImageIO.read(file.toFile());
+            image = DECODERS.get().decode(file);
         } catch (IIOException e) {
             if (String.valueOf(e.getMessage()).contains("Unsupported Image Type")) {
-                // What Java's JPEG reader says of CMYK and YCCK JPEGs (print workflows, some cameras).
-                throw new DatasetReadException(file + ": a CMYK or YCCK JPEG, which Java's JPEG decoder cannot read; "
-                        + "convert it to RGB (e.g. ImageMagick: mogrify -colorspace sRGB " + file + ") or remove it", e);
+                // What Java's JPEG reader said of CMYK and YCCK JPEGs before JDK 17 learnt to read them.
+                throw new DatasetReadException(file + ": a CMYK or YCCK JPEG, which this Java's JPEG decoder cannot "
+                        + "read; convert it to RGB (e.g. ImageMagick: mogrify -colorspace sRGB " + file + ") or remove it",
+                        e);
             }
             throw new DatasetReadException(file + ": cannot be decoded (" + e.getMessage() + ")", e);
         } catch (IOException | RuntimeException e) {
@@ -291,6 +299,67 @@ public final class ImageFolderDataset implements Dataset {
                     null);
         }
         return image;
+    }
+
+    private static final ThreadLocal<Decoder> DECODERS = ThreadLocal.withInitial(Decoder::new);
+
+    /**
+     * One thread's decoding state, which ImageIO.read would rebuild for every file: the file's bytes in
+     * a reused buffer read in one call, and the readers found for each format. (Decoding into the last
+     * image's raster would save an allocation, but a decoder that leaves pixels unwritten, as some do
+     * for damaged files, would then show the previous image's.)
+     */
+    private static final class Decoder {
+        private final List<ImageReader> readers = new ArrayList<>();
+        private byte[] bytes = new byte[1 << 16];
+
+        BufferedImage decode(Path file) throws IOException {
+            int length = read(file);
+            try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes, 0, length))) {
+                ImageReader reader = readerFor(in);
+                if (reader == null) {
+                    return null;
+                }
+                reader.setInput(in, true, true);
+                try {
+                    return reader.read(0);
+                } finally {
+                    reader.setInput(null);
+                }
+            }
+        }
+
+        private int read(Path file) throws IOException {
+            try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+                long size = channel.size();
+                if (size > Integer.MAX_VALUE - 8) {
+                    throw new IOException("larger than 2 GiB");
+                }
+                if (bytes.length < size) {
+                    bytes = new byte[(int) size];
+                }
+                ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, (int) size);
+                while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                    // read to the end
+                }
+                return buffer.position();
+            }
+        }
+
+        private ImageReader readerFor(ImageInputStream in) throws IOException {
+            for (ImageReader r : readers) {
+                if (r.getOriginatingProvider().canDecodeInput(in)) {
+                    return r;
+                }
+            }
+            Iterator<ImageReader> found = ImageIO.getImageReaders(in);
+            if (!found.hasNext()) {
+                return null;
+            }
+            ImageReader r = found.next();
+            readers.add(r);
+            return r;
+        }
     }
 
     /**

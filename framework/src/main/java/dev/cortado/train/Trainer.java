@@ -58,6 +58,8 @@ public final class Trainer implements AutoCloseable {
     /** Set by listeners, and by a signal handler on another thread. */
     private volatile boolean stopRequested;
     private EpochResult lastEpoch;
+    /** Time the loop has spent waiting for batches in this trainer's fits. */
+    private long dataWaitNanos;
 
     private Trainer(Builder b) {
         this.backend = b.network.backend();
@@ -110,12 +112,14 @@ public final class Trainer implements AutoCloseable {
     private EpochResult runEpoch(DataLoader loader) {
         int epoch = position.epoch();
         long start = System.nanoTime();
-        long waitedBefore = loader.waitedNanos();
+        long waitedBefore = dataWaitNanos;
         double lossSum = 0;
         long correct = 0;
         long seen = 0;
         while (position.epoch() == epoch && !finished()) {
+            long loaderWait = loader.waitedNanos();
             Batch b = loader.next();
+            dataWaitNanos += loader.waitedNanos() - loaderWait;
             position = loader.position();
             batch.upload(b);
             IterationResult r = step(batch, epoch, b.index(), loader.batchesPerEpoch());
@@ -131,7 +135,7 @@ public final class Trainer implements AutoCloseable {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double dataWait = (loader.waitedNanos() - waitedBefore) / 1e9 / seconds;
+        double dataWait = (dataWaitNanos - waitedBefore) / 1e9 / seconds;
         EvaluationResult validation = validationData != null ? validate() : null;
         return new EpochResult(epoch, iteration, seen == 0 ? Double.NaN : lossSum / seen,
                 seen == 0 ? Double.NaN : (double) correct / seen, seen / seconds, seconds, validation, dataWait);
@@ -277,6 +281,14 @@ public final class Trainer implements AutoCloseable {
     /** Where the data loader continues: completed epochs and batches into the current one. */
     public LoaderPosition position() {
         return position;
+    }
+
+    /**
+     * Nanoseconds the training loop has spent waiting for the data loader, over all fits: with the
+     * time between two iterations, how data-bound the run is.
+     */
+    public long dataWaitNanos() {
+        return dataWaitNanos;
     }
 
     /** The last completed epoch's result, or null before the first. */
