@@ -1,5 +1,7 @@
 package dev.cortado.cli;
 
+import dev.cortado.data.DatasetFormat;
+import dev.cortado.data.SampleShape;
 import dev.cortado.train.EpochResult;
 import dev.cortado.train.IterationResult;
 import dev.cortado.train.Trainer;
@@ -65,6 +67,12 @@ final class DataBoundWarning implements TrainingListener {
         int cores = Runtime.getRuntime().availableProcessors();
         String more = workers < cores ? String.format(Locale.ROOT, "raise --workers (now %d, on %d cores)", workers, cores)
                 : String.format(Locale.ROOT, "the loader already has %d worker(s) on %d cores", workers, cores);
+        if (data.format() == DatasetFormat.IMAGE_FOLDER) {
+            SampleShape shape = data.sampleShape();
+            return more + ", or decode the folder once: cortado data pack " + data.dataDirectory() + " --size "
+                    + shape.height() + "x" + shape.width() + (shape.channels() == 1 ? " --channels 1" : "")
+                    + " --out train.cpack, then train with --data train.cpack";
+        }
         return more + "; lighter augmentation or a smaller input size also help";
     }
 

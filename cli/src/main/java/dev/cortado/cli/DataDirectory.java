@@ -71,7 +71,7 @@ final class DataDirectory {
         return data;
     }
 
-    private static void requireReadableImages(Dataset data) throws IOException {
+    static void requireReadableImages(Dataset data) throws IOException {
         if (!(data instanceof ImageFolderDataset folder)) {
             return;
         }
@@ -89,7 +89,7 @@ final class DataDirectory {
 
     /**
      * The per-channel statistics for this data: the published ones for Fashion-MNIST, MNIST and
-     * CIFAR, ImageNet's for colour image folders, and 0.5/0.5 for grey image folders.
+     * CIFAR, ImageNet's for colour image folders and packs, and 0.5/0.5 for grey ones.
      */
     static Normalize normalizeFor(DatasetFormat format, Dataset train) {
         return switch (format) {
@@ -97,7 +97,7 @@ final class DataDirectory {
                     : Normalize.MNIST;
             case CIFAR10 -> Normalize.CIFAR10;
             case CIFAR100 -> Normalize.CIFAR100;
-            case IMAGE_FOLDER -> train.sampleShape().channels() == 3 ? Normalize.IMAGENET : HALF;
+            case IMAGE_FOLDER, PACKED -> train.sampleShape().channels() == 3 ? Normalize.IMAGENET : HALF;
         };
     }
 }

@@ -5,6 +5,7 @@ import dev.cortado.data.AugmentationPipeline;
 import dev.cortado.data.TestTimeAugmentation;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.DatasetFormat;
+import dev.cortado.data.DatasetSplits;
 import dev.cortado.data.ImageFolderDataset;
 import dev.cortado.data.RelabeledDataset;
 import dev.cortado.data.SampleShape;
@@ -15,6 +16,7 @@ import dev.cortado.train.EvaluationResult;
 import dev.cortado.train.Evaluator;
 import dev.cortado.train.TrainingCheckpoint;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,8 +118,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /**
      * The data of {@code dir} to evaluate on, checked against the model the checkpoint holds and with
-     * its labels in the model's class order: the test split of IDX and CIFAR data; for an image folder,
-     * its {@code test/} split or, without one, all its images.
+     * its labels in the model's class order: the test split of IDX and CIFAR data and of a directory of
+     * packs; a pack file whole; for an image folder, its {@code test/} split or, without one, all its images.
      */
     static Dataset openTest(Path dir, String format, CheckpointModel saved) throws Exception {
         DatasetFormat f = DataDirectory.format(dir, format);
@@ -137,7 +139,9 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             test = folder;
         } else {
-            test = DataDirectory.open(dir, f, shape).test().orElse(null);
+            DatasetSplits splits = DataDirectory.open(dir, f, shape);
+            // A single pack file is what to evaluate on; a directory of packs has its test.cpack.
+            test = splits.test().orElse(f == DatasetFormat.PACKED && !Files.isDirectory(dir) ? splits.train() : null);
             if (test == null) {
                 throw new UserInputException(dir + " has no test split to evaluate on");
             }

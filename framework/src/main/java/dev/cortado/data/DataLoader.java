@@ -55,6 +55,7 @@ public final class DataLoader implements Closeable {
     private final AugmentationPipeline pipeline;
     private final int prefetch;
     private final int workers;
+    private final boolean bytes;
     private final SampleShape outputShape;
     private final int batchesPerEpoch;
     private final Batch[] ring;
@@ -90,6 +91,7 @@ public final class DataLoader implements Closeable {
         this.pipeline = b.pipeline;
         this.prefetch = b.prefetch;
         this.workers = b.workers;
+        this.bytes = b.bytes;
         this.outputShape = pipeline.outputShape(dataset.sampleShape());
         int n = dataset.size();
         this.batchesPerEpoch = batchesPerEpoch(n, batchSize, dropLast);
@@ -98,9 +100,14 @@ public final class DataLoader implements Closeable {
                     + batchSize + (dropLast ? " with drop-last" : "") + "; nothing to load");
         }
         this.onePass = dataset.hasBytePixels() ? OnePassTransform.plan(pipeline, dataset.sampleShape()) : null;
+        if (bytes && (onePass == null || pipeline.steps().stream().anyMatch(s -> s instanceof Normalize))) {
+            throw new IllegalArgumentException("a loader of 8-bit batches needs a dataset with 8-bit pixels ("
+                    + dataset.description() + (dataset.hasBytePixels() ? " has them" : " has not") + ") and a pipeline of "
+                    + "crops and flips without normalization, got " + pipeline);
+        }
         this.ring = new Batch[prefetch + 2];
         for (int i = 0; i < ring.length; i++) {
-            ring[i] = new Batch(outputShape, batchSize);
+            ring[i] = new Batch(outputShape, batchSize, bytes);
         }
     }
 
@@ -484,13 +491,17 @@ public final class DataLoader implements Closeable {
             private void fill(Batch batch, int epoch, int index, int firstRow, int lastRow) {
                 int[] order = order(epoch);
                 int rowSize = outputShape.size();
-                float[] images = batch.images();
+                float[] images = bytes ? null : batch.images();
                 float[] labels = batch.labels();
                 int[] indices = batch.sampleIndicesArray();
                 for (int r = firstRow; r < lastRow; r++) {
                     int sample = order[index * batchSize + r];
                     int label;
-                    if (onePass != null) {
+                    if (bytes) {
+                        label = dataset.readPixels(sample, pixels);
+                        random.reset(augmentationSeed(epoch, sample));
+                        onePass.applyBytes(pixels, random, scratch, batch.pixels(), r * rowSize);
+                    } else if (onePass != null) {
                         label = dataset.readPixels(sample, pixels);
                         random.reset(augmentationSeed(epoch, sample));
                         onePass.apply(pixels, random, scratch, images, r * rowSize);
@@ -518,6 +529,7 @@ public final class DataLoader implements Closeable {
         private AugmentationPipeline pipeline = AugmentationPipeline.identity();
         private int prefetch = 2;
         private int workers = 1;
+        private boolean bytes;
 
         private Builder(Dataset dataset) {
             this.dataset = Objects.requireNonNull(dataset, "dataset");
@@ -574,6 +586,16 @@ public final class DataLoader implements Closeable {
                 throw new IllegalArgumentException("workers must be at least 1, got " + workers);
             }
             this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Deliver 8-bit batches ({@link Batch#pixels()}) instead of floats: a quarter of the memory and
+         * of the copy to a device, which then converts and normalizes. Needs a dataset with 8-bit pixels
+         * and a pipeline of crops and flips only; interpolated values are rounded to the nearest byte.
+         */
+        public Builder bytes(boolean bytes) {
+            this.bytes = bytes;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.cortado.data;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -107,6 +108,8 @@ final class OnePassTransform {
         int[] y1 = new int[0];
         double[] dy = new double[0];
         boolean[] insideY = new boolean[0];
+        /** Every output column inside, reading consecutive source columns left to right. */
+        boolean contiguousX;
 
         void ensure(int height, int width) {
             if (x0.length < width) {
@@ -218,10 +221,10 @@ final class OnePassTransform {
     }
 
     /**
-     * Writes the transformed sample as {@code outputShape()} floats, CHW, into {@code dst} from
-     * {@code offset}. {@code random} may be null for a pipeline with no random step.
+     * Draws the sample's geometry and fills the coordinate tables; returns whether no output pixel
+     * needs interpolation (every weight zero).
      */
-    void apply(ByteImage image, SampleRandom random, Scratch s, float[] dst, int offset) {
+    private boolean prepare(ByteImage image, SampleRandom random, Scratch s) {
         if (image.bands() != 1 && image.bands() != outputShape.channels()) {
             throw new IllegalArgumentException("a " + image.bands() + "-band image cannot become " + outputShape.channels()
                     + " channels; a dataset gives one band per channel, or one grey band");
@@ -234,24 +237,39 @@ final class OnePassTransform {
                 false, s.y0, s.y1, s.dy, s.insideY);
         boolean wholeX = axis(outW, sampleShape.width(), image.width(), g.left(), g.boxWidth(), g.resample(),
                 g.flipAfter(), g.flipBefore(), s.x0, s.x1, s.dx, s.insideX);
-        int channels = outputShape.channels();
+        boolean contiguous = wholeX;
+        for (int o = 0; o < outW && contiguous; o++) {
+            contiguous = s.insideX[o] && s.x0[o] == s.x0[0] + o;
+        }
+        s.contiguousX = contiguous;
+        return wholeX && wholeY;
+    }
+
+    /**
+     * Writes the transformed sample as {@code outputShape()} floats, CHW, into {@code dst} from
+     * {@code offset}. {@code random} may be null for a pipeline with no random step.
+     */
+    void apply(ByteImage image, SampleRandom random, Scratch s, float[] dst, int offset) {
+        boolean whole = prepare(image, random, s);
+        int outH = outputShape.height();
+        int outW = outputShape.width();
         int plane = outH * outW;
         byte[] data = image.data();
         int ps = image.pixelStride();
         int rs = image.rowStride();
         boolean grey = image.bands() == 1;
-        for (int c = 0; c < channels; c++) {
+        for (int c = 0; c < outputShape.channels(); c++) {
             int band = image.offset() + image.bandOffset(grey ? 0 : c);
             float[] lut = lookup[c];
             float zero = lut[0];
             int out = offset + c * plane;
             for (int oy = 0; oy < outH; oy++, out += outW) {
                 if (!s.insideY[oy]) {
-                    java.util.Arrays.fill(dst, out, out + outW, zero);
+                    Arrays.fill(dst, out, out + outW, zero);
                     continue;
                 }
                 int rowA = band + s.y0[oy] * rs;
-                if (wholeX && wholeY) {
+                if (whole) {
                     for (int ox = 0; ox < outW; ox++) {
                         dst[out + ox] = s.insideX[ox] ? lut[data[rowA + s.x0[ox] * ps] & 0xFF] : zero;
                     }
@@ -271,6 +289,60 @@ final class OnePassTransform {
                     double top = UNIT[data[rowA + xa] & 0xFF] * (1 - dx) + UNIT[data[rowA + xb] & 0xFF] * dx;
                     double bottom = UNIT[data[rowB + xa] & 0xFF] * (1 - dx) + UNIT[data[rowB + xb] & 0xFF] * dx;
                     dst[out + ox] = normalized((float) (top * (1 - dy) + bottom * dy), c);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes the transformed sample as {@code outputShape()} bytes, CHW, into {@code dst} from
+     * {@code offset}: interpolated values rounded to the nearest byte, the padding 0. For a pipeline
+     * without normalization (which a consumer of bytes applies itself).
+     */
+    void applyBytes(ByteImage image, SampleRandom random, Scratch s, byte[] dst, int offset) {
+        if (std != null) {
+            throw new IllegalStateException("a pipeline with normalization writes floats, not bytes");
+        }
+        boolean whole = prepare(image, random, s);
+        int outH = outputShape.height();
+        int outW = outputShape.width();
+        int plane = outH * outW;
+        byte[] data = image.data();
+        int ps = image.pixelStride();
+        int rs = image.rowStride();
+        boolean grey = image.bands() == 1;
+        for (int c = 0; c < outputShape.channels(); c++) {
+            int band = image.offset() + image.bandOffset(grey ? 0 : c);
+            int out = offset + c * plane;
+            for (int oy = 0; oy < outH; oy++, out += outW) {
+                if (!s.insideY[oy]) {
+                    Arrays.fill(dst, out, out + outW, (byte) 0);
+                    continue;
+                }
+                int rowA = band + s.y0[oy] * rs;
+                if (whole) {
+                    if (ps == 1 && s.contiguousX) {
+                        System.arraycopy(data, rowA + s.x0[0], dst, out, outW);
+                        continue;
+                    }
+                    for (int ox = 0; ox < outW; ox++) {
+                        dst[out + ox] = s.insideX[ox] ? data[rowA + s.x0[ox] * ps] : 0;
+                    }
+                    continue;
+                }
+                int rowB = band + s.y1[oy] * rs;
+                double dy = s.dy[oy];
+                for (int ox = 0; ox < outW; ox++) {
+                    if (!s.insideX[ox]) {
+                        dst[out + ox] = 0;
+                        continue;
+                    }
+                    int xa = s.x0[ox] * ps;
+                    int xb = s.x1[ox] * ps;
+                    double dx = s.dx[ox];
+                    double top = (data[rowA + xa] & 0xFF) * (1 - dx) + (data[rowA + xb] & 0xFF) * dx;
+                    double bottom = (data[rowB + xa] & 0xFF) * (1 - dx) + (data[rowB + xb] & 0xFF) * dx;
+                    dst[out + ox] = (byte) (int) (top * (1 - dy) + bottom * dy + 0.5);
                 }
             }
         }
