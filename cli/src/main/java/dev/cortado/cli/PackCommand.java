@@ -1,9 +1,13 @@
 package dev.cortado.cli;
 
+import dev.cortado.data.Dataset;
+import dev.cortado.data.DatasetFormat;
+import dev.cortado.data.DatasetFormatException;
 import dev.cortado.data.ImageFolderDataset;
 import dev.cortado.data.PackedDataset;
 import dev.cortado.data.PackedDatasetWriter;
 import dev.cortado.data.SampleShape;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cortado data pack DIR --size N --out FILE.cpack}: an image folder decoded and resized once. */
+/** {@code cortado data pack DIR --size N --out FILE.cpack}: an image folder decoded and resized once, or IDX/CIFAR data repacked. */
 @Command(name = "pack", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Decode and resize the images of a folder (one subfolder per class) once, into one file of 8-bit "
                 + "samples with their labels and class names, read memory-mapped: train with --data FILE.cpack, or "
@@ -25,12 +29,13 @@ final class PackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR", description = "The image folder: one subfolder of images per class.")
+    @Parameters(paramLabel = "DIR", description = "The image folder (one subfolder of images per class), or IDX or "
+            + "CIFAR data, whose training split is packed.")
     Path dir;
 
-    @Option(names = "--size", paramLabel = "H[xW]", required = true,
+    @Option(names = "--size", paramLabel = "H[xW]",
             description = "The size every image is resized to, e.g. 256 or 256x256 (crops to the model's input happen"
-                    + " when training).")
+                    + " when training). IDX and CIFAR data keep their own size.")
     String size;
 
     @Option(names = "--out", paramLabel = "FILE.cpack", required = true, description = "The pack to write (atomically).")
@@ -45,7 +50,7 @@ final class PackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int[] hw = ModelOptions.parseInputSize(size);
+        int[] hw = size == null ? null : ModelOptions.parseInputSize(size);
         if (channels != 1 && channels != 3) {
             throw new UserInputException("--channels must be 1 (grey) or 3 (RGB), got " + channels);
         }
@@ -56,31 +61,66 @@ final class PackCommand implements Callable<Integer> {
             throw new UserInputException("--out " + out + ": a pack's name ends in " + PackedDataset.EXTENSION
                     + ", which is how --data recognises it");
         }
+        Dataset source = source(hw);
+        DatasetFormat format = source instanceof ImageFolderDataset ? DatasetFormat.IMAGE_FOLDER
+                : DataDirectory.format(dir, null);
+        int threads = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
+        PrintWriter err = spec.commandLine().getErr();
+        Progress progress = new Progress(err, System.console() != null, source.size(), System::nanoTime);
+        long start = System.nanoTime();
+        PackedDatasetWriter.pack(source, out, threads, DataDirectory.normalizeFor(format, source), progress::update);
+        progress.finish();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        PrintWriter text = spec.commandLine().getOut();
+        text.printf(Locale.ROOT, "%s: %,d images of %s in %d classes, %,.1f MB, packed in %.1f s (%,.0f img/s, %d "
+                        + "worker(s)); train with: cortado train --data %s%n", out, source.size(),
+                source.sampleShape(), source.numClasses(), Files.size(out) / 1e6, seconds, source.size() / seconds,
+                threads, out);
+        text.flush();
+        return ExitCodes.OK;
+    }
+
+    /**
+     * What to pack: the image folder {@code dir} resized to --size, or the training split of IDX or
+     * CIFAR data at their own size.
+     */
+    private Dataset source(int[] hw) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new UserInputException(dir + ": no such folder; pass a folder with one subfolder of images per class");
         }
         if (ImageFolderDataset.looksLikeImageFolder(dir.resolve("train"))) {
             throw new UserInputException(dir + " has a train/ split" + (Files.isDirectory(dir.resolve("test"))
                     ? " and a test/ split" : "") + "; pack each into one folder, e.g. cortado data pack " + dir.resolve("train")
-                    + " --size " + size + " --out packs/train.cpack (and test/ to packs/test.cpack), then train with "
-                    + "--data packs");
+                    + " --size " + (size == null ? "N" : size) + " --out packs/train.cpack (and test/ to packs/test.cpack), "
+                    + "then train with --data packs");
+        }
+        DatasetFormat format = fixedSizeFormat(dir);
+        if (format != null) {
+            Dataset train = format.open(dir, null).train();
+            SampleShape shape = train.sampleShape();
+            if (hw != null && (hw[0] != shape.height() || hw[1] != shape.width())) {
+                throw new UserInputException("--size " + size + ": " + train.description() + " has fixed " + shape.height()
+                        + "x" + shape.width() + " images; leave --size out to pack them as they are");
+            }
+            return train;
+        }
+        if (hw == null) {
+            throw new UserInputException("--size H[xW] is needed for an image folder: the size every image is resized to");
         }
         ImageFolderDataset images = ImageFolderDataset.open(dir, new SampleShape(channels, hw[0], hw[1]));
         DataDirectory.requireReadableImages(images);
-        int threads = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
-        PrintWriter err = spec.commandLine().getErr();
-        Progress progress = new Progress(err, System.console() != null, images.size(), System::nanoTime);
-        long start = System.nanoTime();
-        PackedDatasetWriter.pack(images, out, threads, progress::update);
-        progress.finish();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        PrintWriter text = spec.commandLine().getOut();
-        text.printf(Locale.ROOT, "%s: %,d images of %s in %d classes, %,.1f MB, packed in %.1f s (%,.0f img/s, %d "
-                        + "worker(s)); train with: cortado train --data %s%n", out, images.size(),
-                images.sampleShape(), images.numClasses(), Files.size(out) / 1e6, seconds, images.size() / seconds,
-                threads, out);
-        text.flush();
-        return ExitCodes.OK;
+        return images;
+    }
+
+    /** IDX, CIFAR or a pack when {@code dir} holds one, else null (an image folder, or nothing usable). */
+    private static DatasetFormat fixedSizeFormat(Path dir) {
+        try {
+            DatasetFormat f = DatasetFormat.detect(dir);
+            return f == DatasetFormat.IMAGE_FOLDER ? null : f;
+        } catch (DatasetFormatException e) {
+            // An image folder's own checks say what is wrong with it.
+            return null;
+        }
     }
 
     /** The packing progress on stderr: a bar redrawn in place on a terminal, a line per tenth otherwise. */

@@ -63,6 +63,26 @@ class PackCommandTest {
     }
 
     @Test
+    void cifarBinariesPackAtTheirSizeAndTrainAsTheyDo() throws IOException {
+        List<String> classes = List.of("airplane", "automobile", "bird");
+        Path cifar = TinyData.cifar10(tmp.resolve("cifar"), classes, classes, 4, 7);
+        Path pack = tmp.resolve("cifar.cpack");
+        assertUsageError(CliRunner.run("data", "pack", cifar.toString(), "--size", "24", "--out", pack.toString()),
+                "fixed 32x32");
+        assertEquals(0, CliRunner.run("data", "pack", cifar.toString(), "--out", pack.toString()).exitCode());
+        String[] common = {"--model", "resnet20", "--epochs", "1", "--batch-size", "10", "--max-iterations", "2",
+            "--seed", "3", "--augment", "crop,flip", "--backend", "cpu", "--threads", "1", "--json"};
+        List<String> a = new java.util.ArrayList<>(List.of("train", "--data", cifar.toString(), "--checkpoint-dir",
+                tmp.resolve("a").toString()));
+        a.addAll(List.of(common));
+        List<String> b = new java.util.ArrayList<>(List.of("train", "--data", pack.toString(), "--checkpoint-dir",
+                tmp.resolve("b").toString()));
+        b.addAll(List.of(common));
+        assertEquals(json(CliRunner.run(a.toArray(String[]::new))).get("train_loss"),
+                json(CliRunner.run(b.toArray(String[]::new))).get("train_loss"), "the same bytes, the same batches");
+    }
+
+    @Test
     void aFolderWithoutImagesIsAnError() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty/cats"));
         Files.createDirectories(tmp.resolve("empty/dogs"));

@@ -108,8 +108,11 @@ final class OnePassTransform {
         int[] y1 = new int[0];
         double[] dy = new double[0];
         boolean[] insideY = new boolean[0];
-        /** Every output column inside, reading consecutive source columns left to right. */
-        boolean contiguousX;
+        /**
+         * +1 when every output column is inside and reads the source column after the previous one's
+         * (a crop), -1 when the one before (a flipped crop), 0 otherwise.
+         */
+        int stepX;
 
         void ensure(int height, int width) {
             if (x0.length < width) {
@@ -237,12 +240,21 @@ final class OnePassTransform {
                 false, s.y0, s.y1, s.dy, s.insideY);
         boolean wholeX = axis(outW, sampleShape.width(), image.width(), g.left(), g.boxWidth(), g.resample(),
                 g.flipAfter(), g.flipBefore(), s.x0, s.x1, s.dx, s.insideX);
-        boolean contiguous = wholeX;
-        for (int o = 0; o < outW && contiguous; o++) {
-            contiguous = s.insideX[o] && s.x0[o] == s.x0[0] + o;
-        }
-        s.contiguousX = contiguous;
+        s.stepX = wholeX ? step(s, outW) : 0;
         return wholeX && wholeY;
+    }
+
+    private static int step(Scratch s, int outW) {
+        int step = outW > 1 ? s.x0[1] - s.x0[0] : 1;
+        if (step != 1 && step != -1) {
+            return 0;
+        }
+        for (int o = 0; o < outW; o++) {
+            if (!s.insideX[o] || s.x0[o] != s.x0[0] + o * step) {
+                return 0;
+            }
+        }
+        return step;
     }
 
     /**
@@ -269,6 +281,15 @@ final class OnePassTransform {
                     continue;
                 }
                 int rowA = band + s.y0[oy] * rs;
+                if (whole && s.stepX != 0) {
+                    // A crop, flipped or not: consecutive source pixels, the common case worth its own loop.
+                    int in = rowA + s.x0[0] * ps;
+                    int step = s.stepX * ps;
+                    for (int ox = 0; ox < outW; ox++, in += step) {
+                        dst[out + ox] = lut[data[in] & 0xFF];
+                    }
+                    continue;
+                }
                 if (whole) {
                     for (int ox = 0; ox < outW; ox++) {
                         dst[out + ox] = s.insideX[ox] ? lut[data[rowA + s.x0[ox] * ps] & 0xFF] : zero;
@@ -321,7 +342,7 @@ final class OnePassTransform {
                 }
                 int rowA = band + s.y0[oy] * rs;
                 if (whole) {
-                    if (ps == 1 && s.contiguousX) {
+                    if (ps == 1 && s.stepX == 1) {
                         System.arraycopy(data, rowA + s.x0[0], dst, out, outW);
                         continue;
                     }

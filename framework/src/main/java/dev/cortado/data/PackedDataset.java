@@ -17,7 +17,8 @@ import java.util.zip.CRC32C;
 /**
  * A packed dataset ({@code .cpack}): images decoded and resized once into 8-bit CHW samples of one
  * size, with their labels and class names, in one file that is memory-mapped when read, so that an
- * epoch costs neither decoding nor resizing. Written by {@link PackedDatasetWriter} (atomically).
+ * epoch costs neither decoding nor resizing. It also records the normalization its source is trained
+ * with (CIFAR's statistics for a pack of CIFAR). Written by {@link PackedDatasetWriter} (atomically).
  *
  * <p>Layout, little-endian:
  * <pre>
@@ -26,6 +27,7 @@ import java.util.zip.CRC32C;
  *  32  u32 classes               36 u32 bytes of names     40 u64 offset of the pixels (a multiple of 4096)
  *  48  12 bytes reserved, zero   60 u32 CRC-32C of bytes [0, 60) and [64, pixel offset)
  *  64  class names: per class a u16 byte length and its UTF-8 bytes
+ *      normalization: per channel the f32 mean and f32 standard deviation to train with (the source's)
  *      labels: a u16 per sample
  *      sample checksums: the CRC-32C of each sample's pixels, a u32 per sample
  *      zeros up to the pixel offset
@@ -45,16 +47,18 @@ public final class PackedDataset implements Dataset {
     private final Path file;
     private final SampleShape shape;
     private final List<String> classNames;
+    private final Normalize normalize;
     private final int[] labels;
     private final int[] checksums;
     private final MappedByteBuffer[] segments;
     private final int samplesPerSegment;
 
-    private PackedDataset(Path file, SampleShape shape, List<String> classNames, int[] labels, int[] checksums,
-                          MappedByteBuffer[] segments, int samplesPerSegment) {
+    private PackedDataset(Path file, SampleShape shape, List<String> classNames, Normalize normalize, int[] labels,
+                          int[] checksums, MappedByteBuffer[] segments, int samplesPerSegment) {
         this.file = file;
         this.shape = shape;
         this.classNames = classNames;
+        this.normalize = normalize;
         this.labels = labels;
         this.checksums = checksums;
         this.segments = segments;
@@ -123,7 +127,7 @@ public final class PackedDataset implements Dataset {
             int classes = header.getInt(32);
             int namesBytes = header.getInt(36);
             long dataOffset = header.getLong(40);
-            long metaBytes = (long) namesBytes + 2 * count + 4 * count;
+            long metaBytes = (long) namesBytes + 8L * channels + 2 * count + 4 * count;
             if (channels < 1 || height < 1 || width < 1 || count < 1 || count > Integer.MAX_VALUE || classes < 1
                     || classes > 65_535 || namesBytes < 0 || dataOffset < HEADER_BYTES + metaBytes) {
                 throw new DatasetFormatException(file, "corrupted header (" + channels + "×" + height + "×" + width + ", "
@@ -152,9 +156,25 @@ public final class PackedDataset implements Dataset {
                 names.add(new String(utf8, StandardCharsets.UTF_8));
                 p += 2 + length;
             }
+            if (p != namesBytes) {
+                throw new DatasetFormatException(file, "corrupted: its class names take " + p + " bytes, not the "
+                        + namesBytes + " its header says; pack it again");
+            }
+            float[] mean = new float[channels];
+            float[] std = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                mean[c] = meta.getFloat(namesBytes + 8 * c);
+                std[c] = meta.getFloat(namesBytes + 8 * c + 4);
+            }
+            Normalize normalize;
+            try {
+                normalize = new Normalize(mean, std);
+            } catch (IllegalArgumentException e) {
+                throw new DatasetFormatException(file, "corrupted normalization: " + e.getMessage() + "; pack it again");
+            }
             int n = (int) count;
             int[] labels = new int[n];
-            int labelStart = namesBytes;
+            int labelStart = namesBytes + 8 * channels;
             for (int i = 0; i < n; i++) {
                 labels[i] = Short.toUnsignedInt(meta.getShort(labelStart + 2 * i));
                 if (labels[i] >= classes) {
@@ -177,7 +197,7 @@ public final class PackedDataset implements Dataset {
                 segments[s] = channel.map(FileChannel.MapMode.READ_ONLY, dataOffset + first * sampleBytes,
                         samples * sampleBytes);
             }
-            return new PackedDataset(file, shape, List.copyOf(names), labels, checksums, segments, perSegment);
+            return new PackedDataset(file, shape, List.copyOf(names), normalize, labels, checksums, segments, perSegment);
         }
     }
 
@@ -214,6 +234,11 @@ public final class PackedDataset implements Dataset {
     @Override
     public int label(int index) {
         return labels[index];
+    }
+
+    /** The per-channel normalization the pack's source trains with, recorded when it was packed. */
+    public Normalize normalize() {
+        return normalize;
     }
 
     /** The pack file. */

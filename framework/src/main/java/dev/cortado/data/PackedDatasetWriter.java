@@ -27,6 +27,7 @@ public final class PackedDatasetWriter implements AutoCloseable {
     private final FileChannel channel;
     private final SampleShape shape;
     private final List<String> classNames;
+    private final Normalize normalize;
     private final int[] labels;
     private final int[] checksums;
     private final int namesBytes;
@@ -37,13 +38,15 @@ public final class PackedDatasetWriter implements AutoCloseable {
 
     /**
      * Starts {@code target} for {@code labels.length} samples of {@code shape}, labelled in
-     * {@code classNames} order.
+     * {@code classNames} order, to be normalized with {@code normalize} when trained on.
      */
-    public PackedDatasetWriter(Path target, SampleShape shape, List<String> classNames, int[] labels)
-            throws IOException {
+    public PackedDatasetWriter(Path target, SampleShape shape, List<String> classNames, Normalize normalize,
+                               int[] labels) throws IOException {
         this.target = target.toAbsolutePath();
         this.shape = shape;
         this.classNames = List.copyOf(classNames);
+        this.normalize = normalize;
+        normalize.outputShape(shape);
         this.labels = labels.clone();
         this.checksums = new int[labels.length];
         if (labels.length == 0) {
@@ -64,7 +67,7 @@ public final class PackedDatasetWriter implements AutoCloseable {
             Objects.checkIndex(label, classNames.size());
         }
         this.namesBytes = names;
-        long meta = PackedDataset.HEADER_BYTES + namesBytes + 6L * labels.length;
+        long meta = PackedDataset.HEADER_BYTES + namesBytes + 8L * shape.channels() + 6L * labels.length;
         this.dataOffset = (meta + PackedDataset.ALIGNMENT - 1) / PackedDataset.ALIGNMENT * PackedDataset.ALIGNMENT;
         Path dir = this.target.getParent();
         Files.createDirectories(dir);
@@ -103,6 +106,11 @@ public final class PackedDatasetWriter implements AutoCloseable {
         for (String name : classNames) {
             byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
             meta.putShort((short) utf8.length).put(utf8);
+        }
+        float[] mean = normalize.mean();
+        float[] std = normalize.std();
+        for (int c = 0; c < shape.channels(); c++) {
+            meta.putFloat(mean[c]).putFloat(std[c]);
         }
         for (int label : labels) {
             meta.putShort((short) label);
@@ -148,16 +156,19 @@ public final class PackedDatasetWriter implements AutoCloseable {
 
     /**
      * Packs {@code source} (whose samples must have 8-bit pixels) into {@code target}: each sample
-     * resized to {@code source.sampleShape()} once, by {@code workers} threads, written in order.
-     * {@code progress} hears the number of samples written after each batch.
+     * resized to {@code source.sampleShape()} once, by {@code workers} threads, written in order, with
+     * {@code normalize} as the statistics to train with. {@code progress} hears the number of samples
+     * written after each batch.
      */
-    public static void pack(Dataset source, Path target, int workers, IntConsumer progress) throws IOException {
+    public static void pack(Dataset source, Path target, int workers, Normalize normalize, IntConsumer progress)
+            throws IOException {
         int[] labels = new int[source.size()];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = source.label(i);
         }
         int batch = Math.max(1, Math.min(64, source.size()));
-        try (PackedDatasetWriter writer = new PackedDatasetWriter(target, source.sampleShape(), source.classNames(), labels);
+        try (PackedDatasetWriter writer = new PackedDatasetWriter(target, source.sampleShape(), source.classNames(),
+                normalize, labels);
              DataLoader loader = DataLoader.builder(source).batchSize(batch).shuffle(false).workers(workers).bytes(true)
                      .build()) {
             int n = source.sampleShape().size();

@@ -47,7 +47,7 @@ class PackedDatasetTest {
         ImageFolderDataset images = ImageFolderDataset.open(folder(), shape);
         Path file = dir.resolve("train.cpack");
         List<Integer> progress = new ArrayList<>();
-        PackedDatasetWriter.pack(images, file, 2, progress::add);
+        PackedDatasetWriter.pack(images, file, 2, Normalize.IMAGENET, progress::add);
         assertEquals(images.size(), (int) progress.get(progress.size() - 1), "progress reaches every sample");
         try (Stream<Path> left = Files.list(dir)) {
             assertEquals(List.of("images", "train.cpack"), left.map(p -> p.getFileName().toString()).sorted().toList(),
@@ -57,6 +57,7 @@ class PackedDatasetTest {
         assertEquals(images.size(), pack.size());
         assertEquals(shape, pack.sampleShape());
         assertEquals(images.classNames(), pack.classNames());
+        assertEquals(Normalize.IMAGENET, pack.normalize());
         float[] expected = new float[shape.size()];
         float[] got = new float[shape.size()];
         for (int i = 0; i < pack.size(); i++) {
@@ -74,7 +75,7 @@ class PackedDatasetTest {
     void aPackOfByteSamplesTrainsOnTheSameBatchesAsTheSamplesInMemory() throws IOException {
         ByteImageDataset memory = OnePassTransformTest.noise(37, OnePassTransformTest.SHAPE, 9);
         Path file = dir.resolve("noise.cpack");
-        PackedDatasetWriter.pack(memory, file, 3, n -> { });
+        PackedDatasetWriter.pack(memory, file, 3, OnePassTransformTest.NORMALIZE, n -> { });
         PackedDataset pack = PackedDataset.open(file);
         AugmentationPipeline pipeline = AugmentationPipeline.of(RandomResizedCrop.of(8, 8), HorizontalFlip.half(),
                 OnePassTransformTest.NORMALIZE);
@@ -118,7 +119,8 @@ class PackedDatasetTest {
 
     private Path smallPack() throws IOException {
         Path file = dir.resolve("small.cpack");
-        PackedDatasetWriter.pack(OnePassTransformTest.noise(6, OnePassTransformTest.SHAPE, 1), file, 1, n -> { });
+        PackedDatasetWriter.pack(OnePassTransformTest.noise(6, OnePassTransformTest.SHAPE, 1), file, 1,
+                OnePassTransformTest.NORMALIZE, n -> { });
         return file;
     }
 
@@ -169,7 +171,8 @@ class PackedDatasetTest {
         Path file = smallPack();
         byte[] before = Files.readAllBytes(file);
         SampleShape shape = new SampleShape(1, 2, 2);
-        try (PackedDatasetWriter w = new PackedDatasetWriter(file, shape, List.of("a", "b"), new int[] {0, 1})) {
+        try (PackedDatasetWriter w = new PackedDatasetWriter(file, shape, List.of("a", "b"), Normalize.MNIST,
+                new int[] {0, 1})) {
             w.write(new byte[4], 0);
             // closed before the second sample and the commit: an interrupted pack
         }
@@ -183,8 +186,9 @@ class PackedDatasetTest {
     @Test
     void aDirectoryOfPacksHasTrainAndTestSplits() throws IOException {
         ByteImageDataset data = OnePassTransformTest.noise(6, OnePassTransformTest.SHAPE, 1);
-        PackedDatasetWriter.pack(data, dir.resolve("train.cpack"), 1, n -> { });
-        PackedDatasetWriter.pack(new SubsetDataset(data, new int[] {1, 2}, "two"), dir.resolve("test.cpack"), 1, n -> { });
+        PackedDatasetWriter.pack(data, dir.resolve("train.cpack"), 1, OnePassTransformTest.NORMALIZE, n -> { });
+        PackedDatasetWriter.pack(new SubsetDataset(data, new int[] {1, 2}, "two"), dir.resolve("test.cpack"), 1,
+                OnePassTransformTest.NORMALIZE, n -> { });
         assertEquals(DatasetFormat.PACKED, DatasetFormat.detect(dir));
         DatasetSplits splits = DatasetFormat.openDetected(dir, null);
         assertEquals(6, splits.train().size());
