@@ -58,4 +58,10 @@ final class Augmentations {
         steps.add(normalize);
         return AugmentationPipeline.of(steps);
     }
+
+    /** What evaluation does to samples: a center crop to the input when they are larger, then normalization. */
+    static AugmentationPipeline evaluation(SampleShape data, SampleShape output, Normalize normalize) {
+        return output.equals(data) ? AugmentationPipeline.of(normalize)
+                : AugmentationPipeline.of(new CenterCrop(output.height(), output.width()), normalize);
+    }
 }

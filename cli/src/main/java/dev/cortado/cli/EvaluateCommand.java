@@ -80,7 +80,9 @@ final class EvaluateCommand implements Callable<Integer> {
              Network network = Network.build(NetworkSpecs.from(saved.config()), device, 0)) {
             ClassifierHead.requireFits(network, saved.classNames().size());
             TrainingCheckpoint.loadWeights(checkpoint, network);
-            AugmentationPipeline normalize = AugmentationPipeline.of(saved.normalize());
+            List<Integer> in = saved.config().input();
+            AugmentationPipeline normalize = Augmentations.evaluation(test.sampleShape(),
+                    new SampleShape(in.get(0), in.get(1), in.get(2)), saved.normalize());
             EvaluationResult r = tta
                     ? Evaluator.evaluate(network, test, batchSize, normalize, TestTimeAugmentation.identityAndFlip())
                     : Evaluator.evaluate(network, test, batchSize, normalize);
@@ -147,7 +149,9 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         SampleShape s = test.sampleShape();
-        if (s.channels() != in.get(0) || s.height() != in.get(1) || s.width() != in.get(2)) {
+        // A pack may hold larger samples than the model takes; they are centre-cropped, as in training.
+        boolean crops = f == DatasetFormat.PACKED && s.height() >= in.get(1) && s.width() >= in.get(2);
+        if (s.channels() != in.get(0) || !crops && (s.height() != in.get(1) || s.width() != in.get(2))) {
             throw new UserInputException(test.description() + " has " + s + " images but the checkpoint's model takes "
                     + in.get(0) + "×" + in.get(1) + "×" + in.get(2) + "; evaluate it on data like its training data");
         }

@@ -244,9 +244,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "data, but " + inputs.fullTrain().description() + " has no test split; add --val-split F");
         }
         TrainingConfig config = trainingConfig(inputs.train().size());
-        AugmentationPipeline trainTransform = Augmentations.training(augment, inputs.sampleShape(), inputs.sampleShape(),
+        AugmentationPipeline trainTransform = Augmentations.training(augment, inputs.sampleShape(), inputs.inputShape(),
                 inputs.normalize());
-        AugmentationPipeline evalTransform = AugmentationPipeline.of(inputs.normalize());
+        AugmentationPipeline evalTransform = Augmentations.evaluation(inputs.sampleShape(), inputs.inputShape(),
+                inputs.normalize());
         String modelName = inputs.model().name();
         Path runDir = runDirectory(modelName);
 

@@ -63,6 +63,27 @@ class PackCommandTest {
     }
 
     @Test
+    void aPackOfLargerSamplesTrainsOnCropsAndEvaluatesOnCentreCrops() throws IOException {
+        Path images = TinyData.imageFolder(tmp.resolve("images"), 3, 8);
+        Path packs = tmp.resolve("packs");
+        for (String split : new String[] {"train", "test"}) {
+            assertEquals(0, CliRunner.run("data", "pack", images.resolve(split).toString(), "--size", "24", "--channels",
+                    "1", "--out", packs.resolve(split + ".cpack").toString()).exitCode());
+        }
+        CliRunner trained = CliRunner.run("train", "--data", packs.toString(), "--input-size", "20", "--augment",
+                "crop,flip", "--epochs", "1", "--batch-size", "8", "--backend", "cpu", "--threads", "1",
+                "--checkpoint-dir", tmp.resolve("run").toString(), "--json");
+        Map<String, Object> m = json(trained);
+        assertTrue(((Number) m.get("test_accuracy")).doubleValue() >= 0, m.toString());
+        CliRunner evaluated = CliRunner.run("evaluate", "--checkpoint", tmp.resolve("run/last.safetensors").toString(),
+                "--data", packs.toString(), "--backend", "cpu", "--json");
+        assertEquals(m.get("test_accuracy"), json(evaluated).get("test_accuracy"),
+                "the same centre crops as the run's test");
+        assertUsageError(CliRunner.run("train", "--data", packs.toString(), "--input-size", "28", "--epochs", "1",
+                "--checkpoint-dir", tmp.resolve("run2").toString()), "fixed 24x24", "pack the images at a larger size");
+    }
+
+    @Test
     void cifarBinariesPackAtTheirSizeAndTrainAsTheyDo() throws IOException {
         List<String> classes = List.of("airplane", "automobile", "bird");
         Path cifar = TinyData.cifar10(tmp.resolve("cifar"), classes, classes, 4, 7);
