@@ -467,7 +467,10 @@ public final class DataLoader implements Closeable {
                         }
                     }
                 } catch (InterruptedException e) {
-                    // stopped by seek or close
+                    // Stopped by seek or close; an interrupt from anywhere else must not leave the consumer waiting.
+                    if (!stopping) {
+                        fail(sequence, e);
+                    }
                 } catch (Throwable t) {
                     if (!stopping) {
                         fail(sequence, t);
