@@ -60,6 +60,9 @@ class PackCommandTest {
         Map<String, Object> fromPack = json(CliRunner.run(train(pack, tmp.resolve("b"), "--workers", "2")));
         assertEquals(fromFolder.get("train_loss"), fromPack.get("train_loss"));
         assertEquals(fromFolder.get("train_accuracy"), fromPack.get("train_accuracy"));
+        // Crops and flips of exact bytes, normalized on the device: the same run again.
+        Map<String, Object> asBytes = json(CliRunner.run(train(pack, tmp.resolve("c"), "--uint8-batches")));
+        assertEquals(fromFolder.get("train_loss"), asBytes.get("train_loss"));
     }
 
     @Test

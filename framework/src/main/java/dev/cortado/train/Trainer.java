@@ -1,11 +1,13 @@
 package dev.cortado.train;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.data.Augmentation;
 import dev.cortado.data.AugmentationPipeline;
 import dev.cortado.data.Batch;
 import dev.cortado.data.DataLoader;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.LoaderPosition;
+import dev.cortado.data.Normalize;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Network;
 import dev.cortado.nn.Parameter;
@@ -52,6 +54,8 @@ public final class Trainer implements AutoCloseable {
     private final ReusableTensor logitsGradient;
     private final Map<String, String> extraMetadata;
     private final int workers;
+    /** Ship training batches as 8-bit pixels and normalize them on the device (the transform's last step). */
+    private final boolean pixelBatches;
     private long seed;
     private LoaderPosition position = LoaderPosition.START;
     private long iteration;
@@ -73,6 +77,7 @@ public final class Trainer implements AutoCloseable {
         this.listeners = List.copyOf(b.listeners);
         this.extraMetadata = Map.copyOf(b.extraMetadata);
         this.workers = b.workers;
+        this.pixelBatches = b.pixelBatches;
         this.seed = config.seed();
         this.optimizer = Optimizer.create(config.optimizer(), backend);
         this.schedule = config.schedule().build(config.optimizer().learningRate());
@@ -88,11 +93,16 @@ public final class Trainer implements AutoCloseable {
     /** Trains until the configured epochs or iterations are done or a listener calls {@link #stop()}. */
     public void fit() {
         listeners.forEach(l -> l.onTrainingStart(this));
+        List<Augmentation> steps = trainTransform.steps();
+        AugmentationPipeline onHost = pixelBatches ? AugmentationPipeline.of(steps.subList(0, steps.size() - 1))
+                : trainTransform;
+        Normalize onDevice = pixelBatches ? (Normalize) steps.get(steps.size() - 1) : null;
         try (DataLoader loader = DataLoader.builder(trainData).batchSize(config.batchSize()).shuffle(true)
-                .seed(seed).dropLast(config.dropLast()).augmentation(trainTransform).workers(workers).build()) {
+                .seed(seed).dropLast(config.dropLast()).augmentation(onHost).workers(workers).bytes(pixelBatches)
+                .build()) {
             loader.seek(position);
             while (!finished()) {
-                EpochResult epoch = runEpoch(loader);
+                EpochResult epoch = runEpoch(loader, onDevice);
                 if (interrupted()) {
                     // Stopped inside an epoch (a signal): no epoch end, no validation of part of an epoch;
                     // the caller saves the state, and a resume continues at the next sample.
@@ -109,7 +119,7 @@ public final class Trainer implements AutoCloseable {
         return stopRequested || complete();
     }
 
-    private EpochResult runEpoch(DataLoader loader) {
+    private EpochResult runEpoch(DataLoader loader, Normalize onDevice) {
         int epoch = position.epoch();
         long start = System.nanoTime();
         long waitedBefore = dataWaitNanos;
@@ -121,7 +131,7 @@ public final class Trainer implements AutoCloseable {
             Batch b = loader.next();
             dataWaitNanos += loader.waitedNanos() - loaderWait;
             position = loader.position();
-            batch.upload(b);
+            batch.upload(b, onDevice);
             IterationResult r = step(batch, epoch, b.index(), loader.batchesPerEpoch());
             if (!r.skipped()) {
                 lossSum += (double) r.loss() * b.size();
@@ -318,6 +328,7 @@ public final class Trainer implements AutoCloseable {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private final Map<String, String> extraMetadata = new LinkedHashMap<>();
         private int workers = 1;
+        private boolean pixelBatches;
 
         private Builder(Network network, Dataset trainData) {
             this.network = network;
@@ -367,6 +378,17 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Ship training batches to the device as 8-bit pixels, a quarter of the copy, and normalize them
+         * there: the train transform must end in a {@link Normalize} after crops and flips only, over a
+         * dataset with 8-bit pixels. Crops and flips give the same bits as float batches; a resampling
+         * crop's values are rounded to bytes first. Default off.
+         */
+        public Builder pixelBatches(boolean v) {
+            pixelBatches = v;
+            return this;
+        }
+
         public Builder listener(TrainingListener v) {
             listeners.add(v);
             return this;
@@ -374,6 +396,13 @@ public final class Trainer implements AutoCloseable {
 
         public Trainer build() {
             ClassifierHead.requireRoomForLabels(network, trainData.numClasses());
+            List<Augmentation> steps = trainTransform.steps();
+            if (pixelBatches && (!trainData.hasBytePixels() || steps.isEmpty()
+                    || !(steps.get(steps.size() - 1) instanceof Normalize))) {
+                throw new IllegalArgumentException("8-bit batches need training data with 8-bit pixels ("
+                        + trainData.description() + (trainData.hasBytePixels() ? " has them" : " has not")
+                        + ") and a train transform that ends in its normalization, got " + trainTransform);
+            }
             return new Trainer(this);
         }
     }

@@ -126,6 +126,29 @@ class TrainerTest {
     }
 
     @Test
+    void pixelBatchesNormalizedOnTheDeviceTrainBitForBitAsFloatBatches() {
+        dev.cortado.data.AugmentationPipeline transform = dev.cortado.data.AugmentationPipeline.of(
+                new dev.cortado.data.RandomCrop(8, 8, 1), dev.cortado.data.HorizontalFlip.half(),
+                new dev.cortado.data.Normalize(new float[] {0.3f}, new float[] {0.25f}));
+        Map<String, float[]> floats;
+        try (Network net = Synthetic.convnet(CPU, 3); Trainer t = Trainer.builder(net, TRAIN).config(config().build())
+                .trainTransform(transform).build()) {
+            t.fit();
+            floats = state(t);
+        }
+        try (Network net = Synthetic.convnet(CPU, 3); Trainer t = Trainer.builder(net, TRAIN).config(config().build())
+                .trainTransform(transform).pixelBatches(true).workers(2).build()) {
+            t.fit();
+            assertBitIdentical(floats, state(t));
+        }
+        try (Network net = Synthetic.convnet(CPU, 3)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder(net, TRAIN).pixelBatches(true).build());
+            assertTrue(e.getMessage().contains("ends in its normalization"), e.getMessage());
+        }
+    }
+
+    @Test
     void resumingAfterOneEpochContinuesExactlyAsAnUninterruptedRun() throws Exception {
         Map<String, float[]> straight;
         try (Network net = Synthetic.convnet(CPU, 3); Trainer t = Trainer.builder(net, TRAIN).config(config().build()).build()) {
