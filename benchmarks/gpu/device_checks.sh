@@ -7,7 +7,9 @@
 # parallelism (dp): two replicas on one GPU against one device, bit-identical reruns in --deterministic
 # mode, ResNet-20, and the all-reduce's time and overlap. Logs go to $OUT (default /tmp/cortado-gpu).
 #
-#   [ROUNDS=3] [TF32=1] [MODELS="resnet50:64:20 ..."] benchmarks/gpu/device_checks.sh [tests|train|bench|dp]...     (default: all four)
+#   [ROUNDS=3] [TF32=1] [MODELS="resnet50:64:20 ..."] benchmarks/gpu/device_checks.sh [tests|train|bench|dp|loader]...     (default: all four)
+# The input pipeline (loader): the workers curve over a folder of synthetic JPEGs and over their pack,
+# and ResNet-50 training from the folder and from a pack next to random tensors (about 5 minutes on 16 cores).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp/cortado-gpu}
@@ -160,6 +162,44 @@ PY
                     --iterations "$3" --runs 5 --no-layers --bucket-mb 4 2>>"$out/bench-dp.log" | tail -n 1
             done
         done
+        ;;
+    loader)
+        # A few thousand JPEGs of 500x375, written by all cores with the bundled runtime.
+        imgs=$work/jpegs
+        [ -d "$imgs" ] || timeout 300 "${java[@]}" -cp "$bundle/tools" MakeImages "$imgs" 4000 10 500x375
+        cores=$(nproc)
+        echo "=== input pipeline on $cores cores: folder of 4000 JPEGs 500x375, 224 random resized crops + flip, batch 64"
+        for w in 1 2 4 8 $((cores - 1)); do
+            timeout 120 "${java[@]}" -jar "$bundle/cortado.jar" benchmark --loader --data "$imgs" --workers "$w" \
+                --input-size 224 --augment resized-crop,flip --batch-size 64 --iterations 10 --runs 3 2>>"$out/loader.log"
+        done
+        if env -u LD_LIBRARY_PATH python3 -c "import torchvision" 2>/dev/null; then
+            for w in 0 2 4 8 $((cores - 1)); do
+                env -u LD_LIBRARY_PATH timeout 180 python3 benchmarks/data/torch_loader_bench.py "$imgs" --workers "$w" \
+                    --transform rrc224-flip --threads $([ "$w" = 0 ] && echo 1 || echo "$cores") --batch-size 64 \
+                    --iterations 10 --runs 3 2>>"$out/loader.log"
+            done
+        fi
+        timeout 300 "${java[@]}" -jar "$bundle/cortado.jar" data pack "$imgs" --size 256 --out "$work/jpegs-256.cpack" \
+            2>>"$out/loader.log"
+        echo "=== the same images packed at 256x256, 224 random crops + flip"
+        for w in 1 2 4 8 $((cores - 1)); do
+            timeout 120 "${java[@]}" -jar "$bundle/cortado.jar" benchmark --loader --data "$work/jpegs-256.cpack" \
+                --workers "$w" --input-size 224 --augment crop,flip --batch-size 64 --iterations 20 --runs 3 2>>"$out/loader.log"
+        done
+        timeout 300 "${java[@]}" -jar "$bundle/cortado.jar" data pack "$imgs" --size 224 --out "$work/jpegs-224.cpack" \
+            2>>"$out/loader.log"
+        echo "=== ResNet-50 training at 224x224, batch 64, 80 iterations: from the JPEG folder, from a pack, random tensors"
+        for data in "$imgs" "$work/jpegs-224.cpack"; do
+            timeout 300 "${java[@]}" -jar "$bundle/cortado.jar" train --backend cuda --model resnet50 --data "$data" \
+                --input-size 224 --augment resized-crop,flip --batch-size 64 --epochs 1 --max-iterations 80 \
+                --checkpoint-dir "$work/ckpt50" --overwrite --json > "$out/train50.json" 2> "$out/train50.log"
+            echo "exit $? from $data: $(grep -o 'data-bound: [0-9]*% of step time' "$out/train50.log" | tail -1)"
+            grep -o '"train_images_per_second":[^,]*' "$out/train50.json"
+            grep -i "cannot keep up" "$out/train50.log" | tail -1
+        done
+        timeout 120 "${java[@]}" -jar "$bundle/cortado.jar" benchmark --backend cuda --model resnet50 --batch-size 64 \
+            --iterations 20 --runs 3 --no-layers 2>>"$out/bench.log"
         ;;
     esac
 done

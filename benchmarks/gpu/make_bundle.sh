@@ -23,4 +23,6 @@ cp -r framework/target/test-classes "$bundle/tests/"
 mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.11.4 \
     -DoutputDirectory="$bundle/tests"
 cp -r /usr/share/datasets/fashion-mnist "$bundle/fashion-mnist"
+# The synthetic-JPEG generator of the input-pipeline checks, compiled: the bundled runtime has no javac.
+javac -d "$bundle/tools" benchmarks/data/MakeImages.java
 du -sh "$bundle" "$bundle"/*

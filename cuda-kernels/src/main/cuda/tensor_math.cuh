@@ -75,3 +75,11 @@ CORTADO_HD float cortado_topk_hit(const float* row, int classes, float label, in
     }
     return rank < k && s == s ? 1.0f : 0.0f;
 }
+
+// An 8-bit pixel normalized as the host's Normalize does it, operation for operation: p / 255 as a
+// float (ByteImageDataset's table), then (x - mean) / std in float. Division and subtraction do not
+// contract into an FMA, so the device gives the host's bits.
+CORTADO_HD float cortado_normalize_pixel(unsigned char p, float mean, float std) {
+    float unit = (float) p / 255.0f;
+    return (unit - mean) / std;
+}

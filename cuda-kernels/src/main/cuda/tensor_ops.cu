@@ -27,6 +27,16 @@ extern "C" __global__ void clamp(float* t, cortado_index n, float lo, float hi) 
     }
 }
 
+// out [N, C, spatial] = (pixels / 255 - mean[c]) / std[c]: a batch shipped as 8-bit pixels (a quarter of
+// the copy) and normalized here. stats holds the C means, then the C standard deviations.
+extern "C" __global__ void normalize_pixels(const unsigned char* pixels, float* out, cortado_index n, int channels,
+                                           cortado_index spatial, const float* stats) {
+    CORTADO_FOR_EACH(i, n) {
+        int c = cortado_channel_of(i, channels, spatial);
+        out[i] = cortado_normalize_pixel(pixels[i], stats[c], stats[channels + c]);
+    }
+}
+
 // y [N, C, spatial] += bias [C]
 extern "C" __global__ void add_channel_bias(float* y, const float* bias, cortado_index n, int channels,
                                             cortado_index spatial) {

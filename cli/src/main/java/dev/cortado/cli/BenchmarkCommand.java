@@ -18,10 +18,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code cortado benchmark}: training and inference throughput of a model on random data (the median
  * of several timed runs after warm-up), and, like {@code caffe time}, each layer's forward and
- * backward time.
+ * backward time; with {@code --loader}, the input pipeline's throughput alone.
  */
 @Command(name = "benchmark", sortOptions = false, mixinStandardHelpOptions = true,
-        description = "Measure training and inference images per second, and per-layer forward/backward time.")
+        description = "Measure training and inference images per second, and per-layer forward/backward time;"
+                + " with --loader, the input pipeline's images per second.")
 final class BenchmarkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -54,10 +55,16 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object with the results on stdout.")
     boolean json;
 
+    @Mixin
+    LoaderBenchmarkOptions loader;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (batchSize < 1 || iterations < 1 || runs < 1 || !(warmup >= 0)) {
             throw new UserInputException("--batch-size, --iterations and --runs must be at least 1, --warmup at least 0");
+        }
+        if (loader.loader) {
+            return loader.run(spec, model, batchSize, iterations, runs, warmup, json);
         }
         DeviceList devices = backend.deviceList();
         if (devices != null) {

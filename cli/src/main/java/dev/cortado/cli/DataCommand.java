@@ -5,6 +5,7 @@ import dev.cortado.data.DatasetFormat;
 import dev.cortado.data.DatasetSplits;
 import dev.cortado.data.ImageFileCheck;
 import dev.cortado.data.ImageFolderDataset;
+import dev.cortado.data.PackedDataset;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code cortado data}: dataset utilities. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Dataset utilities.",
-        subcommands = {DataCommand.Download.class, DataCommand.Check.class})
+        subcommands = {DataCommand.Download.class, DataCommand.Check.class, PackCommand.class})
 final class DataCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -105,8 +106,13 @@ final class DataCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             DatasetFormat f = DataDirectory.format(dir, format);
             if (f != DatasetFormat.IMAGE_FOLDER) {
-                // IDX and CIFAR files are read whole when opened, which checks their sizes, headers and labels.
+                // IDX and CIFAR files are read whole when opened, which checks their sizes, headers and labels;
+                // a pack's header is checked when opened, and every sample's checksum here.
                 DatasetSplits splits = f.open(dir, null);
+                if (f == DatasetFormat.PACKED) {
+                    ((PackedDataset) splits.train()).verify();
+                    splits.test().ifPresent(t -> ((PackedDataset) t).verify());
+                }
                 int images = splits.train().size() + splits.test().map(Dataset::size).orElse(0);
                 out.println(String.format(Locale.ROOT, "%s: %,d images (%s), read whole: 0 bad", dir, images,
                         f.name().toLowerCase(Locale.ROOT).replace('_', '-')));

@@ -8,6 +8,7 @@ import dev.cortado.data.IdxDataset;
 import dev.cortado.data.ImageFileCheck;
 import dev.cortado.data.ImageFolderDataset;
 import dev.cortado.data.Normalize;
+import dev.cortado.data.PackedDataset;
 import dev.cortado.data.SampleShape;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ final class DataDirectory {
         return data;
     }
 
-    private static void requireReadableImages(Dataset data) throws IOException {
+    static void requireReadableImages(Dataset data) throws IOException {
         if (!(data instanceof ImageFolderDataset folder)) {
             return;
         }
@@ -80,7 +81,8 @@ final class DataDirectory {
 
     /**
      * The per-channel statistics for this data: the published ones for Fashion-MNIST, MNIST and
-     * CIFAR, ImageNet's for colour image folders, and 0.5/0.5 for grey image folders.
+     * CIFAR, ImageNet's for colour image folders and 0.5/0.5 for grey ones, and for a pack the ones of
+     * the data it was packed from.
      */
     static Normalize normalizeFor(DatasetFormat format, Dataset train) {
         return switch (format) {
@@ -89,6 +91,7 @@ final class DataDirectory {
             case CIFAR10 -> Normalize.CIFAR10;
             case CIFAR100 -> Normalize.CIFAR100;
             case IMAGE_FOLDER -> train.sampleShape().channels() == 3 ? Normalize.IMAGENET : HALF;
+            case PACKED -> ((PackedDataset) train).normalize();
         };
     }
 }

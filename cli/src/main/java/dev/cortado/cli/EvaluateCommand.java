@@ -5,6 +5,7 @@ import dev.cortado.data.AugmentationPipeline;
 import dev.cortado.data.TestTimeAugmentation;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.DatasetFormat;
+import dev.cortado.data.DatasetSplits;
 import dev.cortado.data.ImageFolderDataset;
 import dev.cortado.data.RelabeledDataset;
 import dev.cortado.data.SampleShape;
@@ -14,6 +15,7 @@ import dev.cortado.train.ClassifierHead;
 import dev.cortado.train.EvaluationResult;
 import dev.cortado.train.Evaluator;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,7 +83,9 @@ final class EvaluateCommand implements Callable<Integer> {
              Network network = Network.build(saved.network(), device, 0)) {
             ClassifierHead.requireFits(network, saved.classNames().size());
             PretrainedWeights.load(checkpoint, network, saved.model());
-            AugmentationPipeline normalize = AugmentationPipeline.of(saved.normalize());
+            List<Integer> in = saved.network().inputShape();
+            AugmentationPipeline normalize = Augmentations.evaluation(test.sampleShape(),
+                    new SampleShape(in.get(0), in.get(1), in.get(2)), saved.normalize());
             EvaluationResult r = tta
                     ? Evaluator.evaluate(network, test, batchSize, normalize, TestTimeAugmentation.identityAndFlip())
                     : Evaluator.evaluate(network, test, batchSize, normalize);
@@ -119,8 +123,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /**
      * The data of {@code dir} to evaluate on, checked against the model the checkpoint holds and with
-     * its labels in the model's class order: the test split of IDX and CIFAR data; for an image folder,
-     * its {@code test/} split or, without one, all its images.
+     * its labels in the model's class order: the test split of IDX and CIFAR data and of a directory of
+     * packs; a pack file whole; for an image folder, its {@code test/} split or, without one, all its images.
      */
     static Dataset openTest(Path dir, String format, CheckpointModel saved) throws Exception {
         DatasetFormat f = DataDirectory.format(dir, format);
@@ -140,13 +144,17 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             test = folder;
         } else {
-            test = DataDirectory.open(dir, f, shape).test().orElse(null);
+            DatasetSplits splits = DataDirectory.open(dir, f, shape);
+            // A single pack file is what to evaluate on; a directory of packs has its test.cpack.
+            test = splits.test().orElse(f == DatasetFormat.PACKED && !Files.isDirectory(dir) ? splits.train() : null);
             if (test == null) {
                 throw new UserInputException(dir + " has no test split to evaluate on");
             }
         }
         SampleShape s = test.sampleShape();
-        if (s.channels() != in.get(0) || s.height() != in.get(1) || s.width() != in.get(2)) {
+        // A pack may hold larger samples than the model takes; they are centre-cropped, as in training.
+        boolean crops = f == DatasetFormat.PACKED && s.height() >= in.get(1) && s.width() >= in.get(2);
+        if (s.channels() != in.get(0) || !crops && (s.height() != in.get(1) || s.width() != in.get(2))) {
             throw new UserInputException(test.description() + " has " + s + " images but the checkpoint's model takes "
                     + in.get(0) + "×" + in.get(1) + "×" + in.get(2) + "; evaluate it on data like its training data");
         }

@@ -1,13 +1,7 @@
 package dev.cortado.cli;
 
-import dev.cortado.data.Augmentation;
 import dev.cortado.data.AugmentationPipeline;
 import dev.cortado.data.DataLoader;
-import dev.cortado.data.HorizontalFlip;
-import dev.cortado.data.Normalize;
-import dev.cortado.data.RandomCrop;
-import dev.cortado.data.RandomRotation;
-import dev.cortado.data.SampleShape;
 import dev.cortado.distributed.DataParallel;
 import dev.cortado.models.NetworkSpecs;
 import dev.cortado.models.PretrainedWeights;
@@ -150,8 +144,18 @@ final class TrainCommand implements Callable<Integer> {
     Long warmup;
 
     @Option(names = "--augment", paramLabel = "LIST", split = ",", defaultValue = "none",
-            description = "Training augmentations: crop (pad and random crop), flip, rotate (±15°). Default: ${DEFAULT-VALUE}.")
+            description = "Training augmentations: crop (pad and random crop), resized-crop (random area and aspect,"
+                    + " resized), flip, rotate (±15°). Default: ${DEFAULT-VALUE}.")
     List<String> augment;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Threads that read and augment the training data"
+            + " (the results do not depend on it). Default: the cores minus one, at least 1.")
+    Integer workers;
+
+    @Option(names = "--uint8-batches", description = "Ship training batches to the device as 8-bit pixels and normalize"
+            + " them there: a quarter of the copy. Crops and flips train bit for bit as without; a resized crop's values"
+            + " are rounded to bytes first.")
+    boolean uint8Batches;
 
     @Option(names = "--val-split", paramLabel = "FRACTION", description = "Hold out this fraction of the training "
             + "data for validation (default: validate on the test split).")
@@ -268,8 +272,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "data, but " + inputs.fullTrain().description() + " has no test split; add --val-split F");
         }
         TrainingConfig config = trainingConfig(inputs.train().size());
-        AugmentationPipeline trainTransform = augmentation(augment, inputs.sampleShape(), inputs.normalize());
-        AugmentationPipeline evalTransform = AugmentationPipeline.of(inputs.normalize());
+        AugmentationPipeline trainTransform = Augmentations.training(augment, inputs.sampleShape(), inputs.inputShape(),
+                inputs.normalize());
+        AugmentationPipeline evalTransform = Augmentations.evaluation(inputs.sampleShape(), inputs.inputShape(),
+                inputs.normalize());
         String modelName = inputs.model().name();
         Path runDir = runDirectory(modelName);
 
@@ -287,7 +293,8 @@ final class TrainCommand implements Callable<Integer> {
             List<EpochResult> epochResults = new ArrayList<>();
             CheckpointSaver saver = new CheckpointSaver(runDir, checkpointEvery == null ? 0 : checkpointEvery);
             Trainer.Builder builder = Trainer.builder(replicas, inputs.train()).config(config).modelName(modelName)
-                    .validationData(inputs.validation()).trainTransform(trainTransform).evalTransform(evalTransform);
+                    .validationData(inputs.validation()).trainTransform(trainTransform).evalTransform(evalTransform)
+                    .workers(loaderWorkers()).pixelBatches(uint8Batches);
             addListeners(builder, inputs, runDir, saver, epochResults);
             builder.normalize(inputs.normalize()).classNames(inputs.classNames());
             CheckpointModel.metadata(inputs.modelName(), inputs.variables(), inputs.dataDirectory())
@@ -326,7 +333,8 @@ final class TrainCommand implements Callable<Integer> {
                     // The last epoch's validation already was the test split, at the same weights.
                     testResult = !inputs.validatesOnHoldOut() && last != null && last.validation() != null
                             && trainer.position().batch() == 0
-                            ? last.validation() : Evaluator.evaluate(network, inputs.test(), batchSize, evalTransform);
+                            ? last.validation() : Evaluator.evaluate(network, inputs.test(), batchSize, evalTransform,
+                            loaderWorkers());
                 }
                 TrainResult result = result(network, replicas.devices(), trainer, epochResults, testResult, saver, runDir,
                         seconds);
@@ -342,6 +350,7 @@ final class TrainCommand implements Callable<Integer> {
         MetricsCsvLog metrics = new MetricsCsvLog(runDir.resolve("metrics.csv"));
         builder.listener(new ProgressDisplay(spec.commandLine().getErr(), System.console() != null, System::nanoTime))
                 .listener(metrics)
+                .listener(new DataBoundWarning(DataBoundWarning.remedy(loaderWorkers(), inputs), System::nanoTime))
                 .listener(new TrainingPlot(runDir.resolve("training.png"), inputs.model().name() + " on "
                         + inputs.dataDirectory().getFileName(), metrics.file()));
         if (earlyStop != null) {
@@ -490,6 +499,9 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery != null) {
             positive("--checkpoint-every", checkpointEvery);
         }
+        if (workers != null) {
+            positive("--workers", workers);
+        }
         if (valSplit != null && !(valSplit > 0 && valSplit < 1)) {
             throw new UserInputException("--val-split must lie strictly between 0 and 1, got " + valSplit);
         }
@@ -520,6 +532,10 @@ final class TrainCommand implements Callable<Integer> {
             LOG.warn("--threads {} is more than the {} cores of this machine; the extra threads only wait their turn",
                     backend.threads, cores);
         }
+    }
+
+    private int loaderWorkers() {
+        return workers != null ? workers : DataLoader.defaultWorkers();
     }
 
     /** The training settings, for {@code trainSamples} images per epoch (the schedule's length follows them). */
@@ -605,25 +621,6 @@ final class TrainCommand implements Callable<Integer> {
             s = s.withWarmup(warmupSteps, ScheduleSpec.DEFAULT_WARMUP_START_FACTOR);
         }
         return s;
-    }
-
-    /** The named augmentations in a fixed order (geometry first), then normalization. */
-    static AugmentationPipeline augmentation(List<String> names, SampleShape shape, Normalize normalize) {
-        List<Augmentation> steps = new ArrayList<>();
-        for (String raw : names) {
-            String name = raw.strip().toLowerCase(Locale.ROOT);
-            switch (name) {
-                case "crop" -> steps.add(new RandomCrop(shape.height(), shape.width(),
-                        Math.max(1, Math.min(shape.height(), shape.width()) / 8)));
-                case "flip" -> steps.add(HorizontalFlip.half());
-                case "rotate" -> steps.add(RandomRotation.upTo(15));
-                case "none", "" -> { }
-                default -> throw new UserInputException("--augment: unknown augmentation '" + raw
-                        + "'; known: crop, flip, rotate");
-            }
-        }
-        steps.add(normalize);
-        return AugmentationPipeline.of(steps);
     }
 
     /** The run's directory: given, the resumed checkpoint's, or a new one under runs/. */

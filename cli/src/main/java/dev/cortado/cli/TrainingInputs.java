@@ -66,12 +66,19 @@ record TrainingInputs(String modelName, Map<String, String> variables, ModelConf
                     + ", H, W]");
         }
         if (dataFormat != DatasetFormat.IMAGE_FOLDER) {
-            if (size != null && (size[0] != dataShape.height() || size[1] != dataShape.width())) {
+            // A pack's samples may be larger than the model's input: training crops them, evaluation centre-crops.
+            boolean crops = dataFormat == DatasetFormat.PACKED && size != null && size[0] <= dataShape.height()
+                    && size[1] <= dataShape.width();
+            if (size != null && !crops && (size[0] != dataShape.height() || size[1] != dataShape.width())) {
                 throw new UserInputException("--input-size " + size[0] + "x" + size[1] + ": " + fullTrain.description()
                         + " has fixed " + dataShape.height() + "x" + dataShape.width() + " images; leave --input-size "
-                        + "out (the model takes the data's size) or use an image folder, which is resized");
+                        + "out (the model takes the data's size)" + (dataFormat == DatasetFormat.PACKED
+                        ? ", choose one up to theirs (crops), or pack the images at a larger size"
+                        : " or use an image folder, which is resized"));
             }
-            size = new int[] {dataShape.height(), dataShape.width()};
+            if (!crops) {
+                size = new int[] {dataShape.height(), dataShape.width()};
+            }
         }
         if (!vars.containsKey("classes") && declared.declares("classes")) {
             vars.put("classes", Integer.toString(fullTrain.numClasses()));
@@ -95,9 +102,14 @@ record TrainingInputs(String modelName, Map<String, String> variables, ModelConf
                 validation, test, normalize);
     }
 
-    /** The training images' shape, which augmentations crop to. */
+    /** The training images' shape, which augmentations crop from. */
     SampleShape sampleShape() {
         return fullTrain.sampleShape();
+    }
+
+    /** The model's input shape, which augmentations crop to: the samples' own, or smaller for a pack. */
+    SampleShape inputShape() {
+        return new SampleShape(model.input().get(0), model.input().get(1), model.input().get(2));
     }
 
     List<String> classNames() {

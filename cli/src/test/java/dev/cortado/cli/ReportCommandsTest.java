@@ -34,6 +34,19 @@ class ReportCommandsTest {
     }
 
     @Test
+    void loaderBenchmarkMeasuresTheInputPipelineAlone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path data = TinyData.imageFolder(dir, List.of("a", "b"), 6, 1);
+        Map<String, Object> m = json(CliRunner.run("benchmark", "--loader", "--data", data.toString(), "--input-size",
+                "24", "--augment", "resized-crop,flip", "--workers", "2", "--batch-size", "4", "--iterations", "2",
+                "--runs", "1", "--warmup", "0", "--json"));
+        assertTrue(((Number) m.get("loader_images_per_second")).doubleValue() > 0);
+        assertEquals(2L, m.get("workers"));
+        assertEquals("3×24×24", m.get("output_shape"), "an image folder is read as RGB at the input size");
+        assertEquals("resized-crop,flip", m.get("augment"));
+    }
+
+    @Test
     void summaryCountsLeNetExactly() {
         Map<String, Object> m = json(CliRunner.run("summary", "--model", "lenet5", "--json"));
         assertEquals(61_706L, m.get("parameters"));

@@ -443,6 +443,32 @@ class KernelMathHostTest {
         }
     }
 
+    /**
+     * normalize_pixels gives what the host's Normalize gives a pixel read as b / 255f, bit for bit: every
+     * byte value, with dataset statistics and random ones.
+     */
+    @Test
+    void aPixelIsNormalizedAsOnTheHost() throws Exception {
+        SplittableRandom r = new SplittableRandom(17);
+        List<float[]> stats = new ArrayList<>(List.of(new float[] {0.485f, 0.229f}, new float[] {0.2860f, 0.3530f},
+                new float[] {0.5f, 0.5f}, new float[] {0f, 1f}));
+        for (int s = 0; s < 4; s++) {
+            stats.add(new float[] {(float) r.nextDouble(), (float) r.nextDouble(0.01, 1)});
+        }
+        List<String> commands = new ArrayList<>();
+        List<Float> expected = new ArrayList<>();
+        for (float[] ms : stats) {
+            for (int p = 0; p < 256; p++) {
+                commands.add(cmd("normalize_pixel", p, ms[0], ms[1]));
+                expected.add((p / 255f - ms[0]) / ms[1]);
+            }
+        }
+        List<String> lines = run(commands);
+        for (int i = 0; i < commands.size(); i++) {
+            assertSameFloat(expected.get(i), parse(lines.get(i))[0], commands.get(i));
+        }
+    }
+
     @Test
     void clampKeepsNanAndOtherwiseBoundsTheValue() throws Exception {
         SplittableRandom r = new SplittableRandom(13);

@@ -97,6 +97,10 @@ int main() {
             float alpha = f(&save), x = f(&save);
             float y = cortado_activation(kind, alpha, x);
             out({y, cortado_activation_derivative(kind, alpha, x, y)});
+        } else if (!strcmp(cmd, "normalize_pixel")) {
+            unsigned char p = (unsigned char) ll(&save);
+            float mean = f(&save), std = f(&save);
+            out({cortado_normalize_pixel(p, mean, std)});
         } else if (!strcmp(cmd, "clamp")) {
             float v = f(&save), lo = f(&save), hi = f(&save);
             out({cortado_clamp(v, lo, hi)});

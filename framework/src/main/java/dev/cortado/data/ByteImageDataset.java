@@ -9,15 +9,6 @@ import java.util.Objects;
  * floats; the conversion to [0, 1] happens per sample when a batch is filled.
  */
 public class ByteImageDataset implements Dataset {
-    /** byte value b maps to b/255; a table avoids a division per pixel. */
-    private static final float[] UNIT_SCALE = new float[256];
-
-    static {
-        for (int i = 0; i < 256; i++) {
-            UNIT_SCALE[i] = i / 255f;
-        }
-    }
-
     private final String description;
     private final SampleShape shape;
     private final byte[] pixels;
@@ -86,8 +77,20 @@ public class ByteImageDataset implements Dataset {
         int n = shape.size();
         int src = index * n;
         for (int i = 0; i < n; i++) {
-            dst[offset + i] = UNIT_SCALE[pixels[src + i] & 0xFF];
+            dst[offset + i] = OnePassTransform.UNIT[pixels[src + i] & 0xFF];
         }
+        return labels[index] & 0xFF;
+    }
+
+    @Override
+    public boolean hasBytePixels() {
+        return true;
+    }
+
+    @Override
+    public int readPixels(int index, ByteImage image) {
+        Objects.checkIndex(index, labels.length);
+        image.setPlanar(pixels, index * shape.size(), shape);
         return labels[index] & 0xFF;
     }
 

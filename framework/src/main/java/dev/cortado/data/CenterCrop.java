@@ -20,9 +20,13 @@ public record CenterCrop(int height, int width) implements Augmentation {
     @Override
     public void apply(float[] src, int srcOffset, SampleShape shape, float[] dst, int dstOffset, SampleRandom random) {
         outputShape(shape);
+        int[] window = window(shape);
+        RandomCrop.crop(src, srcOffset, shape, window[0], window[1], height, width, dst, dstOffset);
+    }
+
+    /** The window's top-left corner {top, left}. */
+    int[] window(SampleShape shape) {
         // Rounded half to even like torchvision's center_crop, int(round((H - h) / 2)) in Python 3.
-        int top = (int) Math.rint((shape.height() - height) / 2.0);
-        int left = (int) Math.rint((shape.width() - width) / 2.0);
-        RandomCrop.crop(src, srcOffset, shape, top, left, height, width, dst, dstOffset);
+        return new int[] {(int) Math.rint((shape.height() - height) / 2.0), (int) Math.rint((shape.width() - width) / 2.0)};
     }
 }

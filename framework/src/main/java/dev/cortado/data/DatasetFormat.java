@@ -14,14 +14,20 @@ public enum DatasetFormat {
     /** CIFAR-100 binary version: train.bin and test.bin, fine labels. */
     CIFAR100,
     /** One subfolder of PNG/JPEG images per class, optionally under train/ and test/ (or val/). */
-    IMAGE_FOLDER;
+    IMAGE_FOLDER,
+    /** A {@link PackedDataset} file (.cpack), or a directory holding train.cpack and test.cpack (or val.cpack). */
+    PACKED;
 
     /**
-     * The format of {@code dir}, checked in the order IDX, CIFAR-10, CIFAR-100, image folder.
+     * The format of {@code dir}, checked in the order pack file, IDX, CIFAR-10, CIFAR-100, image
+     * folder, directory of packs.
      *
      * @throws DatasetFormatException when the directory is missing or matches none of them
      */
     public static DatasetFormat detect(Path dir) throws DatasetFormatException {
+        if (PackedDataset.isPackFile(dir)) {
+            return PACKED;
+        }
         if (!Files.isDirectory(dir)) {
             throw new DatasetFormatException(dir, "no such directory; pass the directory that holds the dataset files");
         }
@@ -40,9 +46,12 @@ public enum DatasetFormat {
                 || ImageFolderDataset.looksLikeImageFolder(dir.resolve("val"))) {
             return IMAGE_FOLDER;
         }
+        if (PackedDataset.looksLikePackDirectory(dir)) {
+            return PACKED;
+        }
         throw new DatasetFormatException(dir, "no known dataset layout found: expected IDX files ("
                 + IdxDataset.TRAIN_IMAGES + "[.gz], ...), CIFAR-10 binaries (data_batch_1.bin, ...), CIFAR-100 "
-                + "binaries (train.bin, test.bin) or one subfolder of images per class; check the path or name the "
+                + "binaries (train.bin, test.bin), one subfolder of images per class or train.cpack; check the path or name the "
                 + "format explicitly");
     }
 
@@ -55,7 +64,7 @@ public enum DatasetFormat {
             }
         }
         throw new IllegalArgumentException("unknown dataset format '" + name + "'; known: idx, cifar10, cifar100, "
-                + "image-folder");
+                + "image-folder, packed");
     }
 
     /**
@@ -76,6 +85,7 @@ public enum DatasetFormat {
                 }
                 yield ImageFolderDataset.openDirectory(dir, imageShape);
             }
+            case PACKED -> PackedDataset.openSplits(dir);
         };
     }
 

@@ -20,11 +20,16 @@ public record HorizontalFlip(double probability) implements Augmentation {
 
     @Override
     public void apply(float[] src, int srcOffset, SampleShape shape, float[] dst, int dstOffset, SampleRandom random) {
-        if (random.nextBoolean(probability)) {
+        if (draw(random)) {
             flip(src, srcOffset, shape, dst, dstOffset);
         } else {
             System.arraycopy(src, srcOffset, dst, dstOffset, shape.size());
         }
+    }
+
+    /** Whether this sample is flipped: the draw of one apply. */
+    boolean draw(SampleRandom random) {
+        return random.nextBoolean(probability);
     }
 
     static void flip(float[] src, int srcOffset, SampleShape shape, float[] dst, int dstOffset) {

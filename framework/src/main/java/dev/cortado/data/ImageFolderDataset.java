@@ -1,27 +1,39 @@
 package dev.cortado.data;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.Iterator;
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Images in one subfolder per class ({@code root/cat/001.png}, {@code root/dog/a.jpg}, ...): class
  * indices follow the sorted subfolder names, and each image is decoded through ImageIO when read,
  * converted to the requested channels (1 = luma, 3 = RGB) and resized bilinearly to the requested
  * height and width. Decoding per read keeps memory flat for folders of any size; the loader's
- * background thread hides the cost.
+ * workers hide the cost. The loader reads the decoded raster's bytes in place ({@link #readPixels})
+ * and crops, resizes, flips and normalizes them in one pass; {@link #read} gives the same values.
  */
 public final class ImageFolderDataset implements Dataset {
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
@@ -238,6 +250,11 @@ public final class ImageFolderDataset implements Dataset {
     public int read(int index, float[] dst, int offset) {
         Path file = files.get(index);
         BufferedImage image = decode(file);
+        ByteImage bytes = new ByteImage();
+        if (viewBytes(image, bytes) && (bytes.bands() == shape.channels() || bytes.bands() == 1)) {
+            OnePassTransform.resize(bytes, shape, dst, offset);
+            return labels[index];
+        }
         SampleShape nativeShape = new SampleShape(shape.channels(), image.getHeight(), image.getWidth());
         float[] pixels = toChannels(image, shape.channels());
         Bilinear.resize(pixels, 0, nativeShape, 0, 0, nativeShape.height(), nativeShape.width(), dst, offset, shape.height(),
@@ -245,43 +262,207 @@ public final class ImageFolderDataset implements Dataset {
         return labels[index];
     }
 
+    @Override
+    public boolean hasBytePixels() {
+        return true;
+    }
+
     /**
-     * Decodes the first image of {@code file}, checking its declared size before any pixel is read.
-     * Every failure is a {@link DatasetReadException} naming the file: ImageIO's decoders report
-     * malformed data with unchecked exceptions of many kinds as well as IOException.
+     * The decoded file's own raster when it holds 8-bit sRGB or grey samples (what JPEG and most PNG
+     * files decode to); otherwise (a palette, 16-bit samples, another colour space) its pixels
+     * converted into the image's own buffer as {@link #read} converts them, rounded to 8 bits. An RGB
+     * file read as one channel becomes BT.601 luma, rounded to 8 bits.
      */
-    static BufferedImage decode(Path file) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                throw new DatasetReadException(file + ": no ImageIO reader recognises this file; convert it to PNG or"
-                        + " JPEG", null);
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long width = reader.getWidth(0);
-                long height = reader.getHeight(0);
-                if (width < 1 || height < 1 || width * height > MAX_PIXELS) {
-                    throw new DatasetReadException(file + ": declares a " + width + "×" + height + " image; images"
-                            + " must have between 1 and " + MAX_PIXELS + " pixels", null);
-                }
-                BufferedImage image = reader.read(0);
-                if (image.getWidth() != width || image.getHeight() != height) {
-                    throw new DatasetReadException(file + ": decodes to " + image.getWidth() + "×" + image.getHeight()
-                            + " but declares " + width + "×" + height, null);
-                }
-                return image;
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof DatasetReadException d) {
-                throw d;
-            }
-            throw new DatasetReadException(file + ": cannot be decoded ("
-                    + (e instanceof IOException ? e.getMessage() : e.toString()) + ")", e);
+    @Override
+    public int readPixels(int index, ByteImage image) {
+        Path file = files.get(index);
+        BufferedImage decoded = decode(file);
+        if (!viewBytes(decoded, image)) {
+            convert(decoded, image);
         }
+        if (shape.channels() == 1 && image.bands() == 3) {
+            toLuma(image);
+        }
+        return labels[index];
+    }
+
+    private static BufferedImage decode(Path file) {
+        BufferedImage image;
+        try {
+            image = DECODERS.get().decode(file);
+        } catch (IIOException e) {
+            if (String.valueOf(e.getMessage()).contains("Unsupported Image Type")) {
+                // What Java's JPEG reader said of CMYK and YCCK JPEGs before JDK 17 learnt to read them.
+                throw new DatasetReadException(file + ": a CMYK or YCCK JPEG, which this Java's JPEG decoder cannot "
+                        + "read; convert it to RGB (e.g. ImageMagick: mogrify -colorspace sRGB " + file + ") or remove it",
+                        e);
+            }
+            throw new DatasetReadException(file + ": cannot be decoded (" + e.getMessage() + ")", e);
+        } catch (DatasetReadException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new DatasetReadException(file + ": cannot be decoded (" + e + ")", e);
+        }
+        if (image == null) {
+            throw new DatasetReadException(file + ": no ImageIO reader recognises this file; convert it to PNG or JPEG",
+                    null);
+        }
+        return image;
+    }
+
+    private static final ThreadLocal<Decoder> DECODERS = ThreadLocal.withInitial(Decoder::new);
+
+    /**
+     * One thread's decoding state, which ImageIO.read would rebuild for every file: the file's bytes in
+     * a reused buffer read in one call, and the readers found for each format. (Decoding into the last
+     * image's raster would save an allocation, but a decoder that leaves pixels unwritten, as some do
+     * for damaged files, would then show the previous image's.)
+     */
+    private static final class Decoder {
+        private final List<ImageReader> readers = new ArrayList<>();
+        private byte[] bytes = new byte[1 << 16];
+
+        BufferedImage decode(Path file) throws IOException {
+            int length = read(file);
+            try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes, 0, length))) {
+                ImageReader reader = readerFor(in);
+                if (reader == null) {
+                    return null;
+                }
+                reader.setInput(in, true, true);
+                try {
+                    // The declared size is checked before any pixel is read: a 68-byte header may claim 10^10.
+                    long width = reader.getWidth(0);
+                    long height = reader.getHeight(0);
+                    if (width < 1 || height < 1 || width * height > MAX_PIXELS) {
+                        throw new DatasetReadException(file + ": declares a " + width + "×" + height + " image;"
+                                + " images must have between 1 and " + MAX_PIXELS + " pixels", null);
+                    }
+                    return reader.read(0);
+                } finally {
+                    reader.setInput(null);
+                }
+            }
+        }
+
+        private int read(Path file) throws IOException {
+            try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+                long size = channel.size();
+                if (size > Integer.MAX_VALUE - 8) {
+                    throw new IOException("larger than 2 GiB");
+                }
+                if (bytes.length < size) {
+                    bytes = new byte[(int) size];
+                }
+                ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, (int) size);
+                while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                    // read to the end
+                }
+                return buffer.position();
+            }
+        }
+
+        private ImageReader readerFor(ImageInputStream in) throws IOException {
+            for (ImageReader r : readers) {
+                if (r.getOriginatingProvider().canDecodeInput(in)) {
+                    return r;
+                }
+            }
+            Iterator<ImageReader> found = ImageIO.getImageReaders(in);
+            if (!found.hasNext()) {
+                return null;
+            }
+            ImageReader r = found.next();
+            readers.add(r);
+            return r;
+        }
+    }
+
+    /**
+     * Points {@code into} at {@code image}'s raster in place when its samples are 8-bit sRGB colour or
+     * 8-bit grey in one byte array (alpha, if any, is skipped); false otherwise.
+     */
+    static boolean viewBytes(BufferedImage image, ByteImage into) {
+        Raster raster = image.getRaster();
+        ColorModel model = image.getColorModel();
+        if (!(raster.getDataBuffer() instanceof DataBufferByte buffer) || buffer.getNumBanks() != 1
+                || !(raster.getSampleModel() instanceof ComponentSampleModel layout)
+                || !(model instanceof ComponentColorModel) || model.isAlphaPremultiplied()) {
+            return false;
+        }
+        ColorSpace space = model.getColorSpace();
+        int colours = space.getNumComponents();
+        boolean grey = colours == 1 && space.getType() == ColorSpace.TYPE_GRAY;
+        if (!grey && !(colours == 3 && space.isCS_sRGB())) {
+            return false;
+        }
+        for (int c = 0; c < colours; c++) {
+            if (model.getComponentSize(c) != 8) {
+                return false;
+            }
+        }
+        int[] offsets = new int[colours];
+        int[] bandOffsets = layout.getBandOffsets();
+        int[] banks = layout.getBankIndices();
+        for (int c = 0; c < colours; c++) {
+            if (banks[c] != 0) {
+                return false;
+            }
+            offsets[c] = bandOffsets[c];
+        }
+        int pixelStride = layout.getPixelStride();
+        int rowStride = layout.getScanlineStride();
+        // A raster's (0, 0) sits at (-translateX, -translateY) of its sample model.
+        int origin = buffer.getOffset() - raster.getSampleModelTranslateY() * rowStride
+                - raster.getSampleModelTranslateX() * pixelStride;
+        into.set(buffer.getData(), origin, image.getWidth(), image.getHeight(), pixelStride, rowStride, offsets);
+        return true;
+    }
+
+    /** The pixels of an image {@link #viewBytes} cannot view, in {@code into}'s own buffer, as read() sees them. */
+    private static void convert(BufferedImage image, ByteImage into) {
+        int h = image.getHeight();
+        int w = image.getWidth();
+        ColorModel model = image.getColorModel();
+        if (model.getColorSpace().getNumComponents() == 1 && model.getComponentSize(0) <= 16) {
+            // As toChannels: grey samples scaled from their own range, not through the sRGB conversion.
+            double max = (1 << model.getComponentSize(0)) - 1;
+            byte[] out = into.buffer(h * w);
+            Raster raster = image.getRaster();
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    out[y * w + x] = (byte) Math.round(raster.getSample(x, y, 0) * 255 / max);
+                }
+            }
+            into.set(out, 0, w, h, 1, w, 0);
+            return;
+        }
+        byte[] out = into.buffer(3 * h * w);
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int i = 3 * (y * w + x);
+                out[i] = (byte) (row[x] >> 16);
+                out[i + 1] = (byte) (row[x] >> 8);
+                out[i + 2] = (byte) row[x];
+            }
+        }
+        into.set(out, 0, w, h, 3, 3 * w, 0, 1, 2);
+    }
+
+    /** Replaces a three-band image by its BT.601 luma (toChannels' weights), rounded to 8 bits. */
+    private static void toLuma(ByteImage image) {
+        int h = image.height();
+        int w = image.width();
+        byte[] luma = new byte[h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float v = 0.299f * image.get(x, y, 0) + 0.587f * image.get(x, y, 1) + 0.114f * image.get(x, y, 2);
+                luma[y * w + x] = (byte) Math.round(v);
+            }
+        }
+        image.set(luma, 0, w, h, 1, w, 0);
     }
 
     /**

@@ -24,9 +24,15 @@ public record RandomCrop(int height, int width, int padding) implements Augmenta
     @Override
     public void apply(float[] src, int srcOffset, SampleShape shape, float[] dst, int dstOffset, SampleRandom random) {
         outputShape(shape);
+        int[] window = window(shape, random);
+        crop(src, srcOffset, shape, window[0], window[1], height, width, dst, dstOffset);
+    }
+
+    /** The window's top-left corner {top, left} in the unpadded sample's coordinates: the draws of one apply. */
+    int[] window(SampleShape shape, SampleRandom random) {
         int top = random.nextInt(shape.height() + 2 * padding - height + 1) - padding;
         int left = random.nextInt(shape.width() + 2 * padding - width + 1) - padding;
-        crop(src, srcOffset, shape, top, left, height, width, dst, dstOffset);
+        return new int[] {top, left};
     }
 
     /** Copies the window whose top-left corner is (top, left) in source coordinates; outside reads 0. */

@@ -101,6 +101,16 @@ public final class RelabeledDataset implements Dataset {
     }
 
     @Override
+    public boolean hasBytePixels() {
+        return parent.hasBytePixels();
+    }
+
+    @Override
+    public int readPixels(int index, ByteImage image) {
+        return labels[parent.readPixels(index, image)];
+    }
+
+    @Override
     public String description() {
         return parent.description();
     }

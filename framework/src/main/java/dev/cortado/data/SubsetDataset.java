@@ -56,6 +56,16 @@ public final class SubsetDataset implements Dataset {
     }
 
     @Override
+    public boolean hasBytePixels() {
+        return parent.hasBytePixels();
+    }
+
+    @Override
+    public int readPixels(int index, ByteImage image) {
+        return parent.readPixels(indices[index], image);
+    }
+
+    @Override
     public String description() {
         return description;
     }

@@ -10,7 +10,8 @@
  *
  * <p>{@link dev.cortado.data.DataLoader} shuffles by (seed, epoch), applies an
  * {@link dev.cortado.data.AugmentationPipeline} per sample with randomness drawn from (seed, epoch,
- * sample), and fills reused {@link dev.cortado.data.Batch} buffers on a background thread. The trainer
+ * sample), and fills reused {@link dev.cortado.data.Batch} buffers on parallel worker threads (the
+ * batches are the same for any number of workers). The trainer
  * copies {@code batch.images()} to the device; its {@link dev.cortado.data.LoaderPosition} goes into the
  * checkpoint so a resumed run sees the same batches.
  *

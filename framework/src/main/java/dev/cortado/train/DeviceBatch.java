@@ -2,6 +2,7 @@ package dev.cortado.train;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.data.Batch;
+import dev.cortado.data.Normalize;
 import dev.cortado.tensor.ReusableTensor;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
@@ -58,6 +59,22 @@ public final class DeviceBatch implements AutoCloseable {
         currentLabels = labels.get(targetShape);
         backend.tensors().copyFromHost(images, 0, currentImages);
         backend.tensors().copyFromHost(targets, 0, currentLabels);
+    }
+
+    /**
+     * Copies a batch of 8-bit pixels ({@link Batch#hasPixels()}) to the device and normalizes it there
+     * with {@code normalize}, bit for bit as the host would; a batch of floats is copied as it is.
+     */
+    public void upload(Batch batch, Normalize normalize) {
+        if (!batch.hasPixels()) {
+            upload(batch);
+            return;
+        }
+        Shape shape = batch.shape();
+        currentImages = images.get(shape);
+        currentLabels = labels.get(Shape.of(shape.batch()));
+        backend.tensors().normalizePixels(batch.pixels(), 0, normalize.mean(), normalize.std(), currentImages);
+        backend.tensors().copyFromHost(batch.labels(), 0, currentLabels);
     }
 
     /** The images of the last upload, {@code [N, C, H, W]}. */

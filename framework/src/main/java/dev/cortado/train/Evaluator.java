@@ -23,6 +23,12 @@ public final class Evaluator {
 
     /** Evaluates on every sample of {@code data}, each passed through {@code transform} (e.g. normalization). */
     public static EvaluationResult evaluate(Network network, Dataset data, int batchSize, AugmentationPipeline transform) {
+        return evaluate(network, data, batchSize, transform, 1);
+    }
+
+    /** As {@link #evaluate(Network, Dataset, int, AugmentationPipeline)}, the batches filled by {@code workers} threads. */
+    public static EvaluationResult evaluate(Network network, Dataset data, int batchSize, AugmentationPipeline transform,
+                                            int workers) {
         Backend backend = network.backend();
         int classes = network.outputShape().intSize();
         long[][] confusion = new long[classes][classes];
@@ -31,7 +37,7 @@ public final class Evaluator {
         long top5 = 0;
         int k5 = Math.min(5, classes);
         try (DataLoader loader = DataLoader.builder(data).batchSize(batchSize).shuffle(false)
-                .augmentation(transform).build();
+                .augmentation(transform).workers(workers).build();
              DeviceBatch device = new DeviceBatch(backend);
              ReusableTensor predicted = new ReusableTensor(backend::allocate)) {
             float[] predictedHost = new float[0];

@@ -157,6 +157,9 @@ public final class ProgressDisplay implements TrainingListener {
                     100 * v.top1(), 100 * v.top5()));
         }
         b.append(String.format(Locale.ROOT, ", %,.0f img/s", r.imagesPerSecond()));
+        if (!Double.isNaN(r.dataWaitShare())) {
+            b.append(String.format(Locale.ROOT, ", data-bound: %.0f%% of step time", 100 * r.dataWaitShare()));
+        }
         return b.toString();
     }
 }

@@ -1,6 +1,7 @@
 package dev.cortado.train;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.data.Augmentation;
 import dev.cortado.data.AugmentationPipeline;
 import dev.cortado.data.Batch;
 import dev.cortado.data.DataLoader;
@@ -67,12 +68,19 @@ public final class Trainer implements AutoCloseable {
     private float stepLearningRate;
     private long stepDropoutSeed;
     private Batch stepHostBatch;
+    /** The normalization the device applies to this step's 8-bit batch, or null for float batches. */
+    private Normalize stepOnDevice;
+    private final int workers;
+    /** Ship training batches as 8-bit pixels and normalize them on the device (the transform's last step). */
+    private final boolean pixelBatches;
     private long seed;
     private LoaderPosition position = LoaderPosition.START;
     private long iteration;
     /** Set by listeners, and by a signal handler on another thread. */
     private volatile boolean stopRequested;
     private EpochResult lastEpoch;
+    /** Time the loop has spent waiting for batches in this trainer's fits. */
+    private long dataWaitNanos;
 
     private Trainer(Builder b) {
         this.replicas = b.replicas;
@@ -88,6 +96,8 @@ public final class Trainer implements AutoCloseable {
         this.extraMetadata = Map.copyOf(b.extraMetadata);
         this.description = new ModelDescription(network.spec(), b.normalize,
                 b.classNames != null ? b.classNames : trainData.classNames(), config.loss());
+        this.workers = b.workers;
+        this.pixelBatches = b.pixelBatches;
         this.seed = config.seed();
         this.schedule = config.schedule().build(config.optimizer().learningRate());
         this.states = new Replica[replicas.size()];
@@ -149,11 +159,16 @@ public final class Trainer implements AutoCloseable {
     /** Trains until the configured epochs or iterations are done or a listener calls {@link #stop()}. */
     public void fit() {
         listeners.forEach(l -> l.onTrainingStart(this));
+        List<Augmentation> steps = trainTransform.steps();
+        AugmentationPipeline onHost = pixelBatches ? AugmentationPipeline.of(steps.subList(0, steps.size() - 1))
+                : trainTransform;
+        Normalize onDevice = pixelBatches ? (Normalize) steps.get(steps.size() - 1) : null;
         try (DataLoader loader = DataLoader.builder(trainData).batchSize(config.batchSize()).shuffle(true)
-                .seed(seed).dropLast(config.dropLast()).augmentation(trainTransform).build()) {
+                .seed(seed).dropLast(config.dropLast()).augmentation(onHost).workers(workers).bytes(pixelBatches)
+                .build()) {
             loader.seek(position);
             while (!finished()) {
-                EpochResult epoch = runEpoch(loader);
+                EpochResult epoch = runEpoch(loader, onDevice);
                 if (interrupted()) {
                     // Stopped inside an epoch (a signal): no epoch end, no validation of part of an epoch;
                     // the caller saves the state, and a resume continues at the next sample.
@@ -172,15 +187,19 @@ public final class Trainer implements AutoCloseable {
         return stopRequested || complete();
     }
 
-    private EpochResult runEpoch(DataLoader loader) {
+    private EpochResult runEpoch(DataLoader loader, Normalize onDevice) {
         int epoch = position.epoch();
         long start = System.nanoTime();
+        long waitedBefore = dataWaitNanos;
         double lossSum = 0;
         long correct = 0;
         long seen = 0;
         while (position.epoch() == epoch && !finished()) {
+            long loaderWait = loader.waitedNanos();
             Batch b = loader.next();
+            dataWaitNanos += loader.waitedNanos() - loaderWait;
             position = loader.position();
+            stepOnDevice = onDevice;
             IterationResult r = step(b, null, epoch, b.index(), loader.batchesPerEpoch());
             if (!r.skipped()) {
                 lossSum += (double) r.loss() * b.size();
@@ -194,9 +213,10 @@ public final class Trainer implements AutoCloseable {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double dataWait = (dataWaitNanos - waitedBefore) / 1e9 / seconds;
         EvaluationResult validation = validationData != null ? validate() : null;
         return new EpochResult(epoch, iteration, seen == 0 ? Double.NaN : lossSum / seen,
-                seen == 0 ? Double.NaN : (double) correct / seen, seen / seconds, seconds, validation);
+                seen == 0 ? Double.NaN : (double) correct / seen, seen / seconds, seconds, validation, dataWait);
     }
 
     /**
@@ -315,7 +335,9 @@ public final class Trainer implements AutoCloseable {
     /** Phase 0 of {@link #scatter}: replica r copies its rows to its device. */
     private void upload(int r) {
         Replica s = states[r];
-        if (s.rows > 0) {
+        if (s.rows > 0 && stepOnDevice != null) {
+            s.batch.upload(stepHostBatch, stepOnDevice); // one replica only: checked when the trainer is built
+        } else if (s.rows > 0) {
             s.batch.upload(stepHostBatch, s.firstRow, s.rows);
         }
     }
@@ -376,7 +398,7 @@ public final class Trainer implements AutoCloseable {
     /** Evaluates the current weights on the validation data (on the primary replica, with the replicas' mean statistics). */
     public EvaluationResult validate() {
         replicas.averageBuffers();
-        return Evaluator.evaluate(network, validationData, config.batchSize(), evalTransform);
+        return Evaluator.evaluate(network, validationData, config.batchSize(), evalTransform, workers);
     }
 
     /** Asks the loop to stop after the current iteration (early stopping, a user's interrupt). */
@@ -482,6 +504,14 @@ public final class Trainer implements AutoCloseable {
         return position;
     }
 
+    /**
+     * Nanoseconds the training loop has spent waiting for the data loader, over all fits: with the
+     * time between two iterations, how data-bound the run is.
+     */
+    public long dataWaitNanos() {
+        return dataWaitNanos;
+    }
+
     /** The last completed epoch's result, or null before the first. */
     public EpochResult lastEpoch() {
         return lastEpoch;
@@ -510,6 +540,8 @@ public final class Trainer implements AutoCloseable {
         private final Map<String, String> extraMetadata = new LinkedHashMap<>();
         private Normalize normalize;
         private List<String> classNames;
+        private int workers = 1;
+        private boolean pixelBatches;
 
         private Builder(DataParallel replicas, Dataset trainData) {
             this.replicas = replicas;
@@ -565,6 +597,26 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
+        /** Data loader threads for training and validation; the results do not depend on it. Default 1. */
+        public Builder workers(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, got " + v);
+            }
+            workers = v;
+            return this;
+        }
+
+        /**
+         * Ship training batches to the device as 8-bit pixels, a quarter of the copy, and normalize them
+         * there: the train transform must end in a {@link Normalize} after crops and flips only, over a
+         * dataset with 8-bit pixels. Crops and flips give the same bits as float batches; a resampling
+         * crop's values are rounded to bytes first. Default off.
+         */
+        public Builder pixelBatches(boolean v) {
+            pixelBatches = v;
+            return this;
+        }
+
         public Builder listener(TrainingListener v) {
             listeners.add(v);
             return this;
@@ -572,6 +624,17 @@ public final class Trainer implements AutoCloseable {
 
         public Trainer build() {
             ClassifierHead.requireRoomForLabels(replicas.primary(), trainData.numClasses());
+            List<Augmentation> steps = trainTransform.steps();
+            if (pixelBatches && (!trainData.hasBytePixels() || steps.isEmpty()
+                    || !(steps.get(steps.size() - 1) instanceof Normalize))) {
+                throw new IllegalArgumentException("8-bit batches need training data with 8-bit pixels ("
+                        + trainData.description() + (trainData.hasBytePixels() ? " has them" : " has not")
+                        + ") and a train transform that ends in its normalization, got " + trainTransform);
+            }
+            if (pixelBatches && replicas.size() > 1) {
+                throw new IllegalArgumentException("8-bit batches are normalized on one device only so far; leave"
+                        + " them off with several replicas");
+            }
             return new Trainer(this);
         }
     }

@@ -44,6 +44,35 @@ class TensorOpsConformanceTest {
         return t;
     }
 
+    /**
+     * 8-bit pixels normalized on the backend are the host's Normalize, (b / 255f − mean_c) / std_c in
+     * float, bit for bit: every byte value in every channel of a [2, 3, 4, 11] batch, from an offset.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.cortado.backend.BackendsUnderTest#all")
+    void pixelsNormalizedOnTheBackendAreTheHostNormalizeBitForBit(Backend backend) {
+        Shape shape = Shape.nchw(2, 3, 4, 11);
+        int n = shape.intSize();
+        byte[] pixels = new byte[n + 5];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i * 37 + 11);
+        }
+        float[] mean = {0.485f, 0.456f, 0.406f};
+        float[] std = {0.229f, 0.224f, 0.225f};
+        Tensor out = zeros(backend, shape);
+        backend.tensors().normalizePixels(pixels, 5, mean, std, out);
+        float[] expected = new float[n];
+        for (int i = 0; i < n; i++) {
+            int c = (i / 44) % 3;
+            expected[i] = ((pixels[5 + i] & 0xFF) / 255f - mean[c]) / std[c];
+        }
+        assertArrayEquals(expected, backend.download(out), 0f);
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.tensors().normalizePixels(pixels, 0, new float[1], new float[1], out));
+        assertThrows(ShapeMismatchException.class,
+                () -> backend.tensors().normalizePixels(pixels, 6, mean, std, out));
+    }
+
     // ---- the deck's computational graph, built from the backend's ops ----
 
     /**

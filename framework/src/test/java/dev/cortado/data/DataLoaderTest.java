@@ -198,11 +198,11 @@ class DataLoaderTest {
         ByteImageDataset good = indexed(12);
         Dataset failing = new ByteImageDataset("failing", good.sampleShape(), new byte[12 * 4], new byte[12], 10, null) {
             @Override
-            public int read(int index, float[] dst, int offset) {
+            public int readPixels(int index, ByteImage image) {
                 if (index == 6) {
                     throw broken;
                 }
-                return super.read(index, dst, offset);
+                return super.readPixels(index, image);
             }
         };
         try (DataLoader loader = DataLoader.builder(failing).batchSize(4).shuffle(false).build()) {
@@ -226,5 +226,134 @@ class DataLoaderTest {
         boolean alive = Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().startsWith("cortado-data-loader") && t.isAlive());
         assertTrue(!alive, "no loader thread survives close()");
+    }
+
+    /** Every batch of {@code epochs} epochs from a loader over {@code data}, as copies. */
+    static List<Snapshot> batches(Dataset data, AugmentationPipeline augment, int workers, int epochs) {
+        List<Snapshot> out = new ArrayList<>();
+        try (DataLoader loader = DataLoader.builder(data).batchSize(5).seed(9).augmentation(augment).workers(workers)
+                .build()) {
+            for (int e = 0; e < epochs; e++) {
+                for (Batch b : loader.epoch()) {
+                    out.add(Snapshot.of(b));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void batchesAreBitIdenticalForOneTwoAndFourWorkers() {
+        AugmentationPipeline augment = AugmentationPipeline.of(new RandomCrop(2, 2, 1), HorizontalFlip.half(),
+                RandomRotation.upTo(30), new Normalize(new float[] {0.3f}, new float[] {0.2f}));
+        List<Snapshot> one = batches(indexed(37), augment, 1, 3);
+        for (int workers : new int[] {2, 4}) {
+            List<Snapshot> many = batches(indexed(37), augment, workers, 3);
+            assertEquals(one.size(), many.size());
+            for (int i = 0; i < one.size(); i++) {
+                one.get(i).assertSameAs(many.get(i));
+            }
+        }
+    }
+
+    @Test
+    void aResumeWithAnotherWorkerCountContinuesBitForBit() {
+        AugmentationPipeline augment = AugmentationPipeline.of(new RandomCrop(2, 2, 1), HorizontalFlip.half());
+        List<Snapshot> straight = batches(indexed(37), augment, 1, 2);
+        try (DataLoader resumed = DataLoader.builder(indexed(37)).batchSize(5).seed(9).augmentation(augment).workers(3)
+                .build()) {
+            resumed.seek(0, 5);
+            for (int i = 5; i < straight.size(); i++) {
+                straight.get(i).assertSameAs(Snapshot.of(resumed.next()));
+            }
+        }
+    }
+
+    /** Samples that take a different, arbitrary time each, so that workers finish out of order. */
+    static Dataset jittery(ByteImageDataset data) {
+        return new ByteImageDataset("jittery", data.sampleShape(), pixelsOf(data), labelsOf(data), 10, null) {
+            @Override
+            public int readPixels(int index, ByteImage image) {
+                try {
+                    Thread.sleep((index * 7919L) % 3);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.readPixels(index, image);
+            }
+        };
+    }
+
+    private static byte[] pixelsOf(ByteImageDataset data) {
+        float[] one = new float[data.sampleShape().size()];
+        byte[] pixels = new byte[data.size() * one.length];
+        for (int i = 0; i < data.size(); i++) {
+            data.read(i, one, 0);
+            for (int k = 0; k < one.length; k++) {
+                pixels[i * one.length + k] = (byte) Math.round(one[k] * 255);
+            }
+        }
+        return pixels;
+    }
+
+    private static byte[] labelsOf(ByteImageDataset data) {
+        byte[] labels = new byte[data.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (byte) data.label(i);
+        }
+        return labels;
+    }
+
+    @Test
+    void workersThatFinishOutOfOrderStillDeliverBatchesInOrder() {
+        AugmentationPipeline augment = AugmentationPipeline.of(HorizontalFlip.half());
+        List<Snapshot> one = batches(indexed(40), augment, 1, 2);
+        List<Snapshot> four = batches(jittery(indexed(40)), augment, 4, 2);
+        for (int i = 0; i < one.size(); i++) {
+            one.get(i).assertSameAs(four.get(i));
+        }
+    }
+
+    @Test
+    void aWorkersFailureStopsTheOthersAndSurfacesOnce() {
+        IllegalStateException broken = new IllegalStateException("sample 13 is unreadable");
+        ByteImageDataset good = indexed(40);
+        Dataset failing = new ByteImageDataset("failing", good.sampleShape(), new byte[40 * 4], new byte[40], 10, null) {
+            @Override
+            public int readPixels(int index, ByteImage image) {
+                if (index == 13) {
+                    throw broken;
+                }
+                return super.readPixels(index, image);
+            }
+        };
+        try (DataLoader loader = DataLoader.builder(failing).batchSize(4).shuffle(false).workers(4).build()) {
+            for (int b = 0; b < 3; b++) {
+                assertEquals(b, loader.next().index(), "batches before the failing sample are delivered");
+            }
+            DataLoaderException e = assertThrows(DataLoaderException.class, loader::next);
+            assertSame(broken, e.getCause());
+            assertTrue(e.getMessage().contains("batch 3 of epoch 0"), e.getMessage());
+        }
+        boolean alive = Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("cortado-data-loader") && t.isAlive());
+        assertTrue(!alive, "no worker survives the failure and close()");
+    }
+
+    @Test
+    void theRingDoesNotGrowWithTheWorkers() {
+        Map<float[], Boolean> arrays = new IdentityHashMap<>();
+        try (DataLoader loader = DataLoader.builder(indexed(40)).batchSize(2).prefetch(2).workers(4).build()) {
+            for (int i = 0; i < 60; i++) {
+                arrays.put(loader.next().images(), Boolean.TRUE);
+            }
+        }
+        assertTrue(arrays.size() <= 4, "prefetch 2 + filling + held = 4 buffers for any worker count, saw "
+                + arrays.size());
+    }
+
+    @Test
+    void aNonPositiveWorkerCountIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> DataLoader.builder(indexed(4)).workers(0));
     }
 }

@@ -21,7 +21,7 @@ class ProgressDisplayTest {
             clock.addAndGet(1_000_000_000L);
             p.onIteration(new IterationResult(0, b + 1, b, 20, 10, 0.5f, 8, 0.1f, 1f, false));
         }
-        p.onEpoch(new EpochResult(0, 20, 0.5, 0.8, 10.0, 20.0, null), true);
+        p.onEpoch(new EpochResult(0, 20, 0.5, 0.8, 10.0, 20.0, null, 0.62), true);
         String[] lines = text.toString().split("\n");
         assertEquals(11, lines.length, text.toString());
         assertFalse(text.toString().contains("\r"));
@@ -29,6 +29,7 @@ class ProgressDisplayTest {
         assertEquals("epoch 1/3  10% 2/20 loss 0.5000 acc 80.00% 10 img/s ETA 0:18", lines[0]);
         assertTrue(lines[9].contains("100% 20/20") && lines[9].endsWith("ETA 0:00"), lines[9]);
         assertTrue(lines[10].startsWith("epoch 1/3 done in 20.0 s: train loss 0.5000 acc 80.00%"), lines[10]);
+        assertTrue(lines[10].endsWith(", 10 img/s, data-bound: 62% of step time"), lines[10]);
     }
 
     @Test

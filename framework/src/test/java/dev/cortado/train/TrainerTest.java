@@ -97,6 +97,58 @@ class TrainerTest {
     }
 
     @Test
+    void theLoaderWorkerCountDoesNotChangeTheWeightsNorAResume() throws Exception {
+        Map<String, float[]> one;
+        try (Network net = Synthetic.convnet(CPU, 3); Trainer t = Trainer.builder(net, TRAIN).config(config().build())
+                .workers(1).build()) {
+            t.fit();
+            one = state(t);
+        }
+        try (Network net = Synthetic.convnet(CPU, 3); Trainer t = Trainer.builder(net, TRAIN).config(config().build())
+                .workers(3).build()) {
+            t.fit();
+            assertBitIdentical(one, state(t));
+            assertTrue(t.lastEpoch().dataWaitShare() >= 0 && t.lastEpoch().dataWaitShare() <= 1,
+                    "data wait share " + t.lastEpoch().dataWaitShare());
+        }
+        Path checkpoint = dir.resolve("workers.safetensors");
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config().epochs(1).build()).workers(4).build()) {
+            t.fit();
+            t.saveCheckpoint(checkpoint);
+        }
+        try (Network net = Synthetic.convnet(CPU, 3);
+             Trainer t = Trainer.builder(net, TRAIN).config(config().build()).workers(2).build()) {
+            t.resume(checkpoint);
+            t.fit();
+            assertBitIdentical(one, state(t));
+        }
+    }
+
+    @Test
+    void pixelBatchesNormalizedOnTheDeviceTrainBitForBitAsFloatBatches() {
+        dev.cortado.data.AugmentationPipeline transform = dev.cortado.data.AugmentationPipeline.of(
+                new dev.cortado.data.RandomCrop(8, 8, 1), dev.cortado.data.HorizontalFlip.half(),
+                new dev.cortado.data.Normalize(new float[] {0.3f}, new float[] {0.25f}));
+        Map<String, float[]> floats;
+        try (Network net = Synthetic.convnet(CPU, 3); Trainer t = Trainer.builder(net, TRAIN).config(config().build())
+                .trainTransform(transform).build()) {
+            t.fit();
+            floats = state(t);
+        }
+        try (Network net = Synthetic.convnet(CPU, 3); Trainer t = Trainer.builder(net, TRAIN).config(config().build())
+                .trainTransform(transform).pixelBatches(true).workers(2).build()) {
+            t.fit();
+            assertBitIdentical(floats, state(t));
+        }
+        try (Network net = Synthetic.convnet(CPU, 3)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder(net, TRAIN).pixelBatches(true).build());
+            assertTrue(e.getMessage().contains("ends in its normalization"), e.getMessage());
+        }
+    }
+
+    @Test
     void resumingAfterOneEpochContinuesExactlyAsAnUninterruptedRun() throws Exception {
         Map<String, float[]> straight;
         try (Network net = Synthetic.convnet(CPU, 3); Trainer t = Trainer.builder(net, TRAIN).config(config().build()).build()) {

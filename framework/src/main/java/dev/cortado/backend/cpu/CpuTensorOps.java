@@ -1,5 +1,6 @@
 package dev.cortado.backend.cpu;
 
+import dev.cortado.backend.PixelNormalization;
 import dev.cortado.backend.ShapeCheck;
 import dev.cortado.backend.TensorOps;
 import dev.cortado.tensor.Tensor;
@@ -32,6 +33,24 @@ final class CpuTensorOps implements TensorOps {
         float[] d = HostArrays.of("copyFromHost", destination);
         int n = destination.shape().intSize();
         loop.forRange(n, COPY_GRAIN, (from, to) -> System.arraycopy(source, offset + from, d, from, to - from));
+    }
+
+    @Override
+    public void normalizePixels(byte[] pixels, int offset, float[] mean, float[] std, Tensor destination) {
+        PixelNormalization.check("normalizePixels", pixels, offset, mean, std, destination);
+        float[][] table = PixelNormalization.table(mean, std);
+        float[] d = HostArrays.of("normalizePixels", destination);
+        int planes = destination.shape().intSize() / destination.shape().spatialSize();
+        int spatial = destination.shape().spatialSize();
+        loop.forRange(planes, Math.max(1, COPY_GRAIN / spatial), (from, to) -> {
+            for (int p = from; p < to; p++) {
+                float[] t = table[p % table.length];
+                int base = p * spatial;
+                for (int i = 0; i < spatial; i++) {
+                    d[base + i] = t[pixels[offset + base + i] & 0xFF];
+                }
+            }
+        });
     }
 
     @Override

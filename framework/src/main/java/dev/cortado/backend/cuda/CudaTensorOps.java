@@ -2,6 +2,7 @@ package dev.cortado.backend.cuda;
 
 import static dev.cortado.backend.cuda.CudaContext.ptr;
 
+import dev.cortado.backend.PixelNormalization;
 import dev.cortado.backend.ShapeCheck;
 import dev.cortado.backend.TensorOps;
 import dev.cortado.tensor.Shape;
@@ -27,6 +28,28 @@ final class CudaTensorOps implements TensorOps {
     public void copyFromHost(float[] source, int offset, Tensor destination) {
         ShapeCheck.hostRange("copyFromHost", source, offset, destination);
         ctx.staging.upload(source, offset, destination.shape().intSize(), ptr(destination));
+    }
+
+    /**
+     * The pixels and the channel statistics go up in one pooled buffer (stats first, then bytes), and
+     * normalize_pixels writes the floats: four times less host-to-device traffic than a float batch.
+     */
+    @Override
+    public void normalizePixels(byte[] pixels, int offset, float[] mean, float[] std, Tensor destination) {
+        PixelNormalization.check("normalizePixels", pixels, offset, mean, std, destination);
+        int n = destination.shape().intSize();
+        int channels = mean.length;
+        float[] stats = new float[2 * channels];
+        System.arraycopy(mean, 0, stats, 0, channels);
+        System.arraycopy(std, 0, stats, channels, channels);
+        try (CudaBuffer buffer = ctx.memory.allocate(stats.length + (n + Float.BYTES - 1) / Float.BYTES,
+                "normalizePixels")) {
+            Pointer bytes = buffer.pointer().withByteOffset((long) stats.length * Float.BYTES);
+            ctx.staging.upload(stats, 0, stats.length, buffer.pointer());
+            ctx.staging.uploadBytes(pixels, offset, n, bytes);
+            ctx.kernels.launch("normalizePixels", Kernel.NORMALIZE_PIXELS, n, bytes, ptr(destination), (long) n,
+                    channels, (long) destination.shape().spatialSize(), buffer.pointer());
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cortado.backend.cuda;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import jcuda.Pointer;
@@ -20,6 +21,7 @@ final class PinnedStaging implements AutoCloseable {
     private final cudaStream_t stream;
     private final cudaEvent_t consumed = new cudaEvent_t();
     private Pointer host = new Pointer();
+    private ByteBuffer bytes;
     private FloatBuffer view;
     private int capacity;
 
@@ -39,10 +41,11 @@ final class PinnedStaging implements AutoCloseable {
             CudaCalls.runtime("staging", "cudaFreeHost", () -> JCuda.cudaFreeHost(old));
         }
         host = new Pointer();
-        long bytes = (long) floats * Float.BYTES;
-        CudaCalls.runtime("staging", "cudaHostAlloc(" + bytes + ")",
-                () -> JCuda.cudaHostAlloc(host, bytes, JCuda.cudaHostAllocDefault));
-        view = host.getByteBuffer(0, bytes).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        long size = (long) floats * Float.BYTES;
+        CudaCalls.runtime("staging", "cudaHostAlloc(" + size + ")",
+                () -> JCuda.cudaHostAlloc(host, size, JCuda.cudaHostAllocDefault));
+        bytes = host.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
+        view = bytes.asFloatBuffer();
         capacity = floats;
     }
 
@@ -56,6 +59,22 @@ final class PinnedStaging implements AutoCloseable {
             Pointer target = device.withByteOffset((long) from * Float.BYTES);
             CudaCalls.runtime("copyFromHost", "cudaMemcpyAsync", () -> JCuda.cudaMemcpyAsync(target, host,
                     (long) n * Float.BYTES, cudaMemcpyKind.cudaMemcpyHostToDevice, stream));
+            CudaCalls.runtime("copyFromHost", "cudaEventRecord", () -> JCuda.cudaEventRecord(consumed, stream));
+        }
+    }
+
+    /** As {@link #upload}, for {@code count} bytes (8-bit pixels) rather than floats. */
+    void uploadBytes(byte[] source, int offset, int count, Pointer device) {
+        int chunk = MAX_CHUNK_FLOATS * Float.BYTES;
+        for (int from = 0; from < count; from += chunk) {
+            int n = Math.min(chunk, count - from);
+            ensure((n + Float.BYTES - 1) / Float.BYTES);
+            CudaCalls.runtime("copyFromHost", "cudaEventSynchronize", () -> JCuda.cudaEventSynchronize(consumed));
+            bytes.clear();
+            bytes.put(source, offset + from, n);
+            Pointer target = device.withByteOffset(from);
+            CudaCalls.runtime("copyFromHost", "cudaMemcpyAsync", () -> JCuda.cudaMemcpyAsync(target, host, n,
+                    cudaMemcpyKind.cudaMemcpyHostToDevice, stream));
             CudaCalls.runtime("copyFromHost", "cudaEventRecord", () -> JCuda.cudaEventRecord(consumed, stream));
         }
     }
