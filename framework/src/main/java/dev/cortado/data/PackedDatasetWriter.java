@@ -1,16 +1,14 @@
 package dev.cortado.data;
 
+import dev.cortado.files.AtomicWrite;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntConsumer;
@@ -71,8 +69,9 @@ public final class PackedDatasetWriter implements AutoCloseable {
         this.dataOffset = (meta + PackedDataset.ALIGNMENT - 1) / PackedDataset.ALIGNMENT * PackedDataset.ALIGNMENT;
         Path dir = this.target.getParent();
         Files.createDirectories(dir);
-        this.temporary = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".partial");
-        this.channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
+        // AtomicWrite also removes the temporary file when the JVM stops mid-pack (Ctrl-C).
+        this.temporary = AtomicWrite.temporaryFor(this.target);
+        this.channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         channel.position(dataOffset);
     }
 
@@ -132,17 +131,7 @@ public final class PackedDatasetWriter implements AutoCloseable {
         channel.write(meta, PackedDataset.HEADER_BYTES);
         channel.force(true);
         channel.close();
-        try {
-            // A temporary file is created private; a pack is data like any other file.
-            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its default permissions stand
-        }
-        try {
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicWrite.commit(temporary, target);
         committed = true;
     }
 
@@ -150,7 +139,7 @@ public final class PackedDatasetWriter implements AutoCloseable {
     public void close() throws IOException {
         if (!committed) {
             channel.close();
-            Files.deleteIfExists(temporary);
+            AtomicWrite.discard(temporary);
         }
     }
 
