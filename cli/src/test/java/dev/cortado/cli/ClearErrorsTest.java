@@ -22,11 +22,7 @@ class ClearErrorsTest {
     Path tmp;
 
     private static void assertUsageError(CliRunner r, String... fragments) {
-        assertEquals(ExitCodes.USAGE, r.exitCode(), r.err());
-        for (String f : fragments) {
-            assertTrue(r.err().contains(f), "stderr should contain '" + f + "':\n" + r.err());
-        }
-        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose:\n" + r.err());
+        r.assertUsageError(fragments);
         assertEquals("", r.out());
     }
 

@@ -11,4 +11,13 @@ record CliRunner(int exitCode, String out, String err) {
         int code = CortadoCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new CliRunner(code, out.toString(), err.toString());
     }
+
+    /** Exit 2 with every fragment on stderr and no stack trace (that takes --verbose). */
+    void assertUsageError(String... fragments) {
+        org.junit.jupiter.api.Assertions.assertEquals(ExitCodes.USAGE, exitCode, err);
+        for (String f : fragments) {
+            org.junit.jupiter.api.Assertions.assertTrue(err.contains(f), "stderr should contain '" + f + "':\n" + err);
+        }
+        org.junit.jupiter.api.Assertions.assertFalse(err.contains("\tat "), "no stack trace without --verbose:\n" + err);
+    }
 }

@@ -26,11 +26,7 @@ class ReliabilityCommandTest {
     Path tmp;
 
     private static void assertUsageError(CliRunner r, String... fragments) {
-        assertEquals(ExitCodes.USAGE, r.exitCode(), r.err());
-        for (String f : fragments) {
-            assertTrue(r.err().contains(f), "stderr should contain '" + f + "':\n" + r.err());
-        }
-        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose:\n" + r.err());
+        r.assertUsageError(fragments);
         assertEquals(1, r.err().strip().lines().count(), "one line:\n" + r.err());
     }
 
